@@ -1,0 +1,4 @@
+"use strict";
+const params = new URLSearchParams(location.search);
+if (params.get("error")) document.getElementById("error").hidden = false;
+document.getElementById("next").value = params.get("next") || "/manager";

@@ -1,0 +1,61 @@
+"""Who is logged in, role checks for views, and CSRF for state-changing requests."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, redirect, request, session, url_for
+
+from server.errors import ApiError
+
+
+def current_user() -> dict[str, Any] | None:
+    """The session's user, or None when anonymous or expired."""
+    user = session.get("user")
+    if not user:
+        return None
+    max_age = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if time.time() - float(session.get("login_at", 0)) > max_age:
+        session.clear()
+        return None
+    return user
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+    if not hmac.compare_digest(sent, session.get("csrf", "") or "\0"):
+        raise ApiError(403, "csrf", "missing or wrong CSRF token (send the X-CSRF-Token header)", "X-CSRF-Token")
+
+
+def require_role(*roles: str, page: bool = False) -> Callable:
+    """Allow only logged-in users with one of `roles`; pages redirect to login, APIs answer 401/403."""
+    roles = roles or ("manager",)
+
+    def deco(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                if page:
+                    return redirect(url_for("auth.login", next=request.path))
+                raise ApiError(401, "login_required", "log in as " + " or ".join(roles))
+            if user["role"] not in roles:
+                raise ApiError(403, "forbidden", f"role {user['role']!r} may not do this; needs " + " or ".join(roles))
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                check_csrf()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return deco

@@ -1,0 +1,1 @@
+"""Camera ingest API (/api/v1): token auth, count batches, heartbeats, config."""

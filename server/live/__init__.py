@@ -1,0 +1,1 @@
+"""Live updates: Socket.IO rooms, who may join what, and coalesced publishing."""

@@ -1,0 +1,127 @@
+"""Coalesced publishing: ingests mark areas dirty; one thread per process emits at most every interval.
+
+Bursts of batches for one zone become one update per interval, so sockets are not flooded.
+With the Redis message queue, an emit here reaches clients of every web process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import redis
+from flask_socketio import SocketIO
+
+from server.live.payloads import manager_zone, public_zone
+from server.mall.schema import Mall
+from server.metrics import Metrics
+from server.store.counts import CountStore
+from server.store.reads import Reader
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 2.0
+
+
+class LivePublisher:
+    def __init__(self, socketio: SocketIO, r: redis.Redis, reader: Reader, store: CountStore, mall: Mall,
+                 metrics: Metrics, interval: float, offline_after: float, tick_lock_key: str) -> None:
+        self.socketio, self.r, self.reader, self.store, self.mall = socketio, r, reader, store, mall
+        self.metrics, self.interval, self.offline_after = metrics, interval, offline_after
+        self.tick_lock_key = tick_lock_key
+        self._dirty: set[str] = set()
+        self._cameras_dirty = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._online: dict[str, bool] = {}
+        self._last_tick = 0.0
+
+    def mark_dirty(self, area: str) -> None:
+        with self._lock:
+            self._dirty.add(area)
+        self._wake.set()
+
+    def mark_camera(self, camera: str) -> None:
+        with self._lock:
+            self._cameras_dirty = self._cameras_dirty or not self._online.get(camera, False)
+        if self._cameras_dirty:
+            self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="live-publisher", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(TICK_SECONDS)
+            self._wake.clear()
+            started = time.monotonic()
+            try:
+                self.flush()
+                if time.time() - self._last_tick >= TICK_SECONDS:
+                    self._last_tick = time.time()
+                    self.tick()
+            except Exception:  # keep publishing after a Redis blip
+                log.exception("live publisher flush failed")
+                time.sleep(0.5)
+            rest = self.interval - (time.monotonic() - started)
+            if rest > 0:
+                time.sleep(rest)
+
+    def flush(self) -> None:
+        with self._lock:
+            areas, self._dirty = self._dirty, set()
+            cams, self._cameras_dirty = self._cameras_dirty, False
+        if areas:
+            stats = self.reader.area_stats(sorted(areas))
+            public = [public_zone(self.mall, a, s) for a, s in stats.items()]
+            for p in public:
+                self.socketio.emit("zone", p, to=f"zone:{p['zone']}")
+            self.socketio.emit("crowd", {"zones": public}, to="crowd")
+            self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, s) for a, s in stats.items()]}, to="managers")
+            self.metrics.pushes.labels("zones").inc(len(areas))
+        if cams:
+            self.emit_cameras()
+
+    def emit_cameras(self) -> None:
+        ids = [c.id for c in self.mall.cameras]
+        status = self.reader.cameras(ids, self.offline_after)
+        self._online = {c: bool(s["online"]) for c, s in status.items()}
+        self.metrics.cameras_online.set(sum(self._online.values()))
+        self.metrics.spool_depth.set(sum(int((s["heartbeat"] or {}).get("spool_depth", 0)) for s in status.values()))
+        self.socketio.emit("cameras", {"cameras": camera_summaries(status)}, to="managers")
+
+    def tick(self) -> None:
+        """Once per tick in one process: the opening-time reset and camera online/offline changes."""
+        if not self.r.set(self.tick_lock_key, "1", nx=True, px=int(TICK_SECONDS * 900)):
+            return
+        if self.store.reset_if_new_day():
+            self.mark_dirty_all()
+        ids = [c.id for c in self.mall.cameras]
+        status = self.reader.cameras(ids, self.offline_after)
+        online = {c: bool(s["online"]) for c, s in status.items()}
+        if online != self._online:
+            self._online = online
+            self.metrics.cameras_online.set(sum(online.values()))
+            self.socketio.emit("cameras", {"cameras": camera_summaries(status)}, to="managers")
+
+    def mark_dirty_all(self) -> None:
+        for a in self.mall.area_ids:
+            self.mark_dirty(a)
+
+
+def camera_summaries(status: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    out = []
+    for cam, s in status.items():
+        hb = s["heartbeat"] or {}
+        out.append({"camera": cam, "online": s["online"], "last_seen": hb.get("ts"), "fps": hb.get("fps"),
+                    "spool_depth": hb.get("spool_depth"), "open_gaps": len(s["open_gaps"])})  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,49 @@
+"""Load and validate a mall file; one clear message on any error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from server.mall.schema import Mall
+
+DEFAULT_MALL_FILE = Path(__file__).with_name("default_mall.yaml")
+
+
+class MallConfigError(Exception):
+    """Raised with a message naming the file, the field path and the problem."""
+
+
+def _loc(loc: tuple[object, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_mall(path: str | Path | None = None) -> Mall:
+    p = Path(path) if path else DEFAULT_MALL_FILE
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MallConfigError(f"{p}: cannot read mall config: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise MallConfigError(f"{p}: not valid YAML/JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise MallConfigError(f"{p}: (top level): expected a mapping with mall, floors, zones, ...")
+    try:
+        return Mall.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        loc = _loc(tuple(err["loc"]))
+        # Cross-reference errors carry their own path at the start of the message.
+        if loc == "(top level)" and ": " in msg and (msg.split(":")[0].replace("[", "").replace("]", "").replace(".", "").replace("_", "").isalnum()):
+            loc, msg = msg.split(": ", 1)
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise MallConfigError(f"{p}: {loc}: {msg}{more}") from None

@@ -1,0 +1,1 @@
+"""Page routes: kiosk index and zone pages, the manager page, public read APIs."""

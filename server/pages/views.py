@@ -1,0 +1,100 @@
+"""Pages are static HTML + JS from kiosk_static/; these routes check what may be seen and serve them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, send_from_directory, url_for
+
+from server.auth import require_role
+from server.live.payloads import manager_zone, public_zone
+from server.live.publisher import camera_summaries
+from server.mall.schema import Mall
+from server.settings import ROOT
+
+bp = Blueprint("pages", __name__)
+manager_bp = Blueprint("manager", __name__)
+
+VENDOR_FILES = {
+    "socket.io.min.js": ROOT / "node_modules/socket.io-client/dist/socket.io.min.js",
+}
+
+
+def _page(name: str):  # type: ignore[no-untyped-def]
+    resp = send_from_directory(current_app.config["PAGES_DIR"], name)
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+@bp.get("/")
+def root():  # type: ignore[no-untyped-def]
+    return redirect(url_for("pages.kiosk_index"))
+
+
+@bp.get("/kiosk/")
+def kiosk_index():  # type: ignore[no-untyped-def]
+    return _page("kiosk_index.html")
+
+
+@bp.get("/kiosk/<zone_id>")
+def kiosk_zone(zone_id: str):  # type: ignore[no-untyped-def]
+    mall: Mall = current_app.extensions["mall"]
+    if mall.zone(zone_id) is None:
+        abort(404, description=f"no zone {zone_id!r} in this mall")
+    return _page("kiosk_zone.html")
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str):  # type: ignore[no-untyped-def]
+    path: Path | None = VENDOR_FILES.get(name)
+    if path is None or not path.exists():
+        abort(404, description=f"{name}: not installed (run make run or npm ci)")
+    return send_from_directory(path.parent, path.name, max_age=86400)
+
+
+@bp.get("/api/v1/mall")
+def mall_info():  # type: ignore[no-untyped-def]
+    """The public floor plan: floors, entrances and zones (no cameras: their layout is not public)."""
+    mall: Mall = current_app.extensions["mall"]
+    return jsonify({
+        "mall": mall.mall.model_dump(mode="json"),
+        "floors": [f.model_dump(mode="json") for f in mall.floors],
+        "entrances": [e.model_dump(mode="json") for e in mall.entrances],
+        "zones": [z.model_dump(mode="json") for z in mall.zones],
+    })
+
+
+@bp.get("/api/v1/zones")
+def zones_public():  # type: ignore[no-untyped-def]
+    mall: Mall = current_app.extensions["mall"]
+    stats = current_app.extensions["reader"].area_stats([z.id for z in mall.zones])
+    return jsonify({"zones": [public_zone(mall, a, s) for a, s in stats.items()]})
+
+
+@manager_bp.get("/manager")
+@require_role("manager", "staff", page=True)
+def index():  # type: ignore[no-untyped-def]
+    return _page("manager.html")
+
+
+@manager_bp.get("/api/v1/manager/zones")
+@require_role("manager")
+def zones_manager():  # type: ignore[no-untyped-def]
+    mall: Mall = current_app.extensions["mall"]
+    stats = current_app.extensions["reader"].area_stats(mall.area_ids)
+    return jsonify({"zones": [manager_zone(mall, a, s) for a, s in stats.items()]})
+
+
+@manager_bp.get("/api/v1/manager/cameras")
+@require_role("manager")
+def cameras_manager():  # type: ignore[no-untyped-def]
+    mall: Mall = current_app.extensions["mall"]
+    settings = current_app.extensions["settings"]
+    status = current_app.extensions["reader"].cameras([c.id for c in mall.cameras], settings.camera_offline_seconds)
+    return jsonify({"cameras": camera_summaries(status)})
+
+
+@manager_bp.get("/api/v1/manager/corrections")
+@require_role("manager")
+def corrections():  # type: ignore[no-untyped-def]
+    return jsonify({"corrections": current_app.extensions["reader"].corrections(200)})

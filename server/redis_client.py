@@ -1,0 +1,16 @@
+"""One way to open Redis for the whole server."""
+
+from __future__ import annotations
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+
+def connect(url: str) -> redis.Redis:
+    """Short timeouts and retries so a Redis restart costs a few failed requests, not hung threads."""
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+        retry_on_error=[redis.exceptions.ConnectionError, redis.exceptions.TimeoutError],
+    )

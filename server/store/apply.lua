@@ -1,0 +1,99 @@
+-- Apply one camera batch atomically and idempotently.
+-- KEYS: 1 stream state hash, 2 stream pending zset, 3 gaps list, 4 occupancy hash,
+--       5 occupancy day string, 6 corrections list, 7 correction counts hash,
+--       then per event i: minute-bucket hash, hour-bucket hash.
+-- ARGV: 1 area, 2 current business day, 3 now (epoch s), 4 minute ttl, 5 hour ttl, 6 stream ttl,
+--       7 event count, then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0)
+local area = ARGV[1]
+local today = ARGV[2]
+local now = ARGV[3]
+local n = tonumber(ARGV[7])
+
+-- Daily reset at opening time: every non-zero occupancy becomes 0 and the change is recorded.
+if redis.call('GET', KEYS[5]) ~= today then
+  local all = redis.call('HGETALL', KEYS[4])
+  for i = 1, #all, 2 do
+    local v = tonumber(all[i + 1])
+    if v ~= 0 then
+      redis.call('LPUSH', KEYS[6], cjson.encode({area = all[i], before = v, after = 0, reason = 'daily-reset', ts = tonumber(now)}))
+      redis.call('HINCRBY', KEYS[7], all[i], 1)
+    end
+  end
+  redis.call('DEL', KEYS[4])
+  redis.call('SET', KEYS[5], today)
+end
+
+if n == 0 then return {0, 0, 0, 0, 0, 0, 0, 0} end
+
+local hw = tonumber(redis.call('HGET', KEYS[1], 'hw') or '0')
+local maxseq = tonumber(redis.call('HGET', KEYS[1], 'max') or '0')
+local applied, dups, ins, outs = 0, 0, 0, 0
+local occ = tonumber(redis.call('HGET', KEYS[4], area) or '0')
+local clamps = 0
+
+for i = 0, n - 1 do
+  local b = 8 + i * 6
+  local seq = tonumber(ARGV[b])
+  if seq <= hw or redis.call('ZSCORE', KEYS[2], seq) then
+    dups = dups + 1
+  else
+    if seq > maxseq + 1 then
+      redis.call('LPUSH', KEYS[3], cjson.encode({from = maxseq + 1, to = seq - 1, detected = tonumber(now)}))
+      redis.call('LTRIM', KEYS[3], 0, 999)
+    end
+    if seq > maxseq then maxseq = seq end
+    redis.call('ZADD', KEYS[2], seq, seq)
+    local cin, cout = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
+    local mk, hk = KEYS[8 + i * 2], KEYS[9 + i * 2]
+    if cin > 0 then
+      redis.call('HINCRBY', mk, 'i' .. ARGV[b + 3], cin)
+      redis.call('HINCRBY', hk, 'i' .. ARGV[b + 4], cin)
+    end
+    if cout > 0 then
+      redis.call('HINCRBY', mk, 'o' .. ARGV[b + 3], cout)
+      redis.call('HINCRBY', hk, 'o' .. ARGV[b + 4], cout)
+    end
+    redis.call('EXPIRE', mk, ARGV[4])
+    redis.call('EXPIRE', hk, ARGV[5])
+    if ARGV[b + 5] == '1' then
+      occ = occ + cin - cout
+      if occ < 0 then
+        redis.call('LPUSH', KEYS[6], cjson.encode({area = area, before = occ, after = 0, reason = 'negative-clamp', ts = tonumber(now), seq = seq}))
+        redis.call('HINCRBY', KEYS[7], area, 1)
+        clamps = clamps + 1
+        occ = 0
+      end
+    end
+    applied = applied + 1
+    ins = ins + cin
+    outs = outs + cout
+  end
+end
+redis.call('LTRIM', KEYS[6], 0, 4999)
+redis.call('HSET', KEYS[4], area, occ)
+
+-- Advance the contiguous high-water mark; only out-of-order seqs stay in the pending set.
+while true do
+  local nxt = redis.call('ZRANGE', KEYS[2], 0, 0)
+  if #nxt == 0 or tonumber(nxt[1]) ~= hw + 1 then break end
+  hw = hw + 1
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+end
+-- A pending set this large means a gap that will never fill: give up on it (it stays in the gap log).
+if redis.call('ZCARD', KEYS[2]) > 10000 then
+  local first = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0)[1])
+  redis.call('LPUSH', KEYS[3], cjson.encode({from = hw + 1, to = first - 1, detected = tonumber(now), abandoned = true}))
+  hw = first - 1
+  while true do
+    local nxt = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #nxt == 0 or tonumber(nxt[1]) ~= hw + 1 then break end
+    hw = hw + 1
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+  end
+end
+redis.call('HSET', KEYS[1], 'hw', hw, 'max', maxseq, 'last', now)
+redis.call('HINCRBY', KEYS[1], 'applied', applied)
+redis.call('HINCRBY', KEYS[1], 'duplicates', dups)
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+return {applied, dups, occ, hw, maxseq, clamps, ins, outs}

@@ -1,0 +1,28 @@
+"""Mall-local time: bucket stamps and the business day (which resets occupancy)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+@lru_cache(maxsize=8)
+def zone_info(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local(ts: float, tz: str) -> datetime:
+    return datetime.fromtimestamp(ts, zone_info(tz))
+
+
+def business_day(ts: float, tz: str, opening: time) -> str:
+    """The trading day a moment belongs to: it starts at opening time, so occupancy resets then."""
+    dt = local(ts, tz)
+    if dt.time() < opening:
+        dt -= timedelta(days=1)
+    return dt.strftime("%Y%m%d")
+
+
+def minute_floor(ts: float) -> int:
+    return int(ts // 60 * 60)

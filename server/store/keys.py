@@ -1,0 +1,76 @@
+"""Every Redis key name in one place, all under a configurable prefix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MINUTE_TTL_SECONDS = 15 * 86400  # minute buckets kept 14 days (+1 day margin)
+HOUR_TTL_SECONDS = 2 * 366 * 86400 + 86400  # hour buckets kept 2 years
+STREAM_TTL_SECONDS = 30 * 86400  # dedup state of a camera stream idle for 30 days
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str
+
+    # live state
+    @property
+    def occupancy(self) -> str:
+        return f"{self.prefix}occ"
+
+    @property
+    def occupancy_day(self) -> str:
+        return f"{self.prefix}occ:day"
+
+    @property
+    def occupancy_observed(self) -> str:
+        return f"{self.prefix}occ:obs"
+
+    @property
+    def corrections(self) -> str:
+        return f"{self.prefix}corrections"
+
+    @property
+    def correction_counts(self) -> str:
+        return f"{self.prefix}corrections:count"
+
+    # cameras
+    @property
+    def camera_tokens(self) -> str:
+        return f"{self.prefix}cam:tokens"
+
+    @property
+    def heartbeats(self) -> str:
+        return f"{self.prefix}cam:hb"
+
+    @property
+    def camera_streams(self) -> str:
+        return f"{self.prefix}cam:streams"
+
+    def stream_state(self, camera: str, stream: str) -> str:
+        return f"{self.prefix}cam:{camera}:s:{stream}"
+
+    def stream_pending(self, camera: str, stream: str) -> str:
+        return f"{self.prefix}cam:{camera}:s:{stream}:pending"
+
+    def gaps(self, camera: str) -> str:
+        return f"{self.prefix}cam:{camera}:gaps"
+
+    # time buckets (local mall time)
+    def minute(self, area: str, hour_stamp: str) -> str:
+        """Hash of one hour's minutes: fields i00..i59 / o00..o59 (stays a compact listpack)."""
+        return f"{self.prefix}m:{area}:{hour_stamp}"
+
+    def hour(self, area: str, day_stamp: str) -> str:
+        """Hash of one day's hours: fields i00..i23 / o00..o23."""
+        return f"{self.prefix}h:{area}:{day_stamp}"
+
+    # people
+    @property
+    def users(self) -> str:
+        return f"{self.prefix}users"
+
+    # misc
+    @property
+    def stats(self) -> str:
+        return f"{self.prefix}stats"

@@ -1,0 +1,128 @@
+"""Real components only: a real Redis-protocol server (embedded Valkey) and real server processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from server.redis_server import free_port, start
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PETS = SHARED / "data" / "PETS09-S2L1"
+TEST_SECRET = "test-secret-key-not-used-anywhere-else"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real server for the test session on a free port (nothing on disk)."""
+    port = free_port()
+    proc = start(port, tmp_path_factory.mktemp("redis"), durable=False)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def r(redis_url: str) -> redis.Redis:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.flushdb()
+    return client
+
+
+def server_env(redis_url: str, port: int, prefix: str = "t:", **extra: str) -> dict[str, str]:
+    env = dict(os.environ, REDIS_URL=redis_url, PORT=str(port), KEY_PREFIX=prefix, SECRET_KEY=TEST_SECRET,
+               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+class ServerProcess:
+    """`python -m server` in its own process, reached over the network like a real client would."""
+
+    def __init__(self, redis_url: str, prefix: str = "t:", **extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = server_env(redis_url, self.port, prefix, **extra)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServerProcess:
+        self.proc = subprocess.Popen([sys.executable, "-m", "server"], cwd=ROOT, env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + (self.proc.stderr.read().decode() if self.proc.stderr else ""))
+            try:
+                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("server did not become healthy")
+
+    def kill(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(redis_url: str) -> Iterator[ServerProcess]:
+    s = ServerProcess(redis_url).start()
+    yield s
+    s.kill()
+
+
+@pytest.fixture
+def live(server: ServerProcess, r: redis.Redis) -> ServerProcess:
+    """The session's server with an empty Redis."""
+    return server
+
+
+@pytest.fixture
+def app(redis_url: str, r: redis.Redis):  # type: ignore[no-untyped-def]
+    """An in-process app on the real Redis (no background threads) for request-level tests."""
+    from server import create_app
+    from server.settings import Settings
+
+    application = create_app(Settings(redis_url=redis_url, key_prefix="t:", secret_key=TEST_SECRET, message_queue=False))
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def tokens(r: redis.Redis):  # type: ignore[no-untyped-def]
+    """Issue camera tokens on the test Redis, as `flask cameras add` does."""
+    from server.ingest.tokens import CameraTokens
+    from server.store.keys import Keys
+
+    return CameraTokens(r, Keys("t:"))
+
+
+def make_user(r: redis.Redis, username: str = "boss", role: str = "manager", password: str = "correct-horse-1") -> tuple[str, str]:
+    from server.auth.users import Users
+    from server.store.keys import Keys
+
+    Users(r, Keys("t:")).create(username, password, role, username.title(), replace=True)
+    return username, password
+
+
+def login(base_url: str, username: str, password: str) -> requests.Session:
+    s = requests.Session()
+    resp = s.post(base_url + "/login", data={"username": username, "password": password}, allow_redirects=False, timeout=5)
+    assert resp.status_code == 302 and "/login" not in resp.headers["Location"], resp.headers.get("Location")
+    return s
