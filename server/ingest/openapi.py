@@ -24,7 +24,8 @@ def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    return {str(c): {"description": "error", "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}} for c in codes}
+    body = {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}
+    return {str(c): {"description": "error", "content": body} for c in codes}
 
 
 def _ok(model: str, description: str = "OK") -> dict[str, Any]:
@@ -80,7 +81,7 @@ def build_document() -> dict[str, Any]:
             }},
             "/api/v1/cameras/{camera_id}/status": {"get": {
                 "summary": "Sequence state (high-water mark, open gaps, gap log) and last heartbeat",
-                "parameters": [CAMERA_PARAM], "security": camera_security + [{"session": []}],
+                "parameters": [CAMERA_PARAM], "security": [*camera_security, {"session": []}],
                 "responses": {**_ok("CameraStatus"), **_errors(401, 403, 404)},
             }},
             "/api/v1/zones": {"get": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -43,7 +44,8 @@ def load_mall(path: str | Path | None = None) -> Mall:
         msg = err["msg"].removeprefix("Value error, ")
         loc = _loc(tuple(err["loc"]))
         # Cross-reference errors carry their own path at the start of the message.
-        if loc == "(top level)" and ": " in msg and (msg.split(":")[0].replace("[", "").replace("]", "").replace(".", "").replace("_", "").isalnum()):
+        head = msg.split(": ", 1)[0]
+        if loc == "(top level)" and ": " in msg and re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*", head):
             loc, msg = msg.split(": ", 1)
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise MallConfigError(f"{p}: {loc}: {msg}{more}") from None

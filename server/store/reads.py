@@ -23,7 +23,9 @@ def _hour_stamps(start_ts: int, end_ts: int, tz: str) -> list[str]:
     return stamps
 
 
-def read_minutes(r: redis.Redis, prefix: str, area: str, start_minute_ts: int, end_minute_ts: int, tz: str = "Asia/Shanghai") -> list[tuple[int, int, int]]:
+def read_minutes(
+    r: redis.Redis, prefix: str, area: str, start_minute_ts: int, end_minute_ts: int, tz: str = "Asia/Shanghai"
+) -> list[tuple[int, int, int]]:
     """(minute epoch ts, in, out) for every minute in [start, end], zeros included."""
     keys = Keys(prefix)
     stamps = _hour_stamps(start_minute_ts, end_minute_ts, tz)
