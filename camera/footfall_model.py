@@ -54,7 +54,8 @@ BASE_CONVERSION = 0.30
 SUBSIDY_ARRIVALS = 1.5  # whole-mall traffic on a subsidy day
 SUBSIDY_APPLIANCE = 3.0  # traffic multiplier in appliance zones
 SUBSIDY_CONVERSION = 1.2  # more buyers per visitor
-CLOSING_DWELL_MIN = 3.0  # after closing time people finish up quickly
+CLOSING_DWELL_MIN = 4.0  # after closing time people finish up quickly
+WIND_DOWN_MIN = 30.0  # closing announcements: fewer go on to another zone
 
 
 @dataclass
@@ -89,8 +90,8 @@ def _arrival_shape(hour: float, open_h: float, close_h: float) -> float:
     """Relative entry rate (1.0 ~ evening peak) at a local hour."""
     if hour < open_h or hour >= close_h:
         return 0.0
-    s = 0.30 + 0.50 * math.exp(-(((hour - 12.75) / 1.1) ** 2)) + 0.25 * math.exp(-(((hour - 15.5) / 1.8) ** 2))
-    s += 0.70 * math.exp(-(((hour - 19.0) / 1.4) ** 2))
+    s = 0.18 + 0.55 * math.exp(-(((hour - 12.75) / 1.1) ** 2)) + 0.20 * math.exp(-(((hour - 15.5) / 1.8) ** 2))
+    s += 0.82 * math.exp(-(((hour - 19.0) / 1.4) ** 2))
     s *= 1.0 - math.exp(-(hour - open_h) / 0.35)  # doors just opened
     s *= min(1.0, (close_h - hour) / 1.2) ** 0.7  # few come in the last hour
     return s
@@ -196,7 +197,7 @@ class FootfallModel:
 
         if is_open:
             p_leave = -np.expm1(-dt_seconds / self.dwell_s)
-            p_cont = CONTINUE_P
+            p_cont = CONTINUE_P * min(1.0, (self.close_h - h) * 60.0 / WIND_DOWN_MIN)
         else:
             p_leave = np.full(len(self.dwell_s), -math.expm1(-dt_seconds / (CLOSING_DWELL_MIN * 60.0)))
             p_cont = 0.0

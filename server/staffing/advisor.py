@@ -39,7 +39,7 @@ class AdvisorConfig:
     max_open: int = 16
     open_lead_minutes: float = 5.0
     close_after_low_minutes: float = 10.0
-    forecast_margin: float = 0.15  # plan for this much more demand than forecast
+    forecast_margin: float = 0.25  # plan for this much more demand than forecast
     queue_per_counter_limit: float = 2.0
 
     def __post_init__(self) -> None:

@@ -16,8 +16,8 @@ Signals used, all minute series ending at the last complete minute:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -28,6 +28,7 @@ LAG_RANGE = (5, 60)
 CORRECTION_WINDOW = 30
 CORRECTION_BOUNDS = (0.7, 1.5)
 HORIZONS = (0, 15, 30)
+FLUSH_BEFORE, FLUSH_AFTER = 30.0, 5.0  # window (minutes around closing) of the last buyers
 
 
 @dataclass(frozen=True)
@@ -175,12 +176,27 @@ def forecast(
     xs = _smooth(ext, smooth)
     n = len(e)
 
-    def model_at(minute_index: float) -> float:
-        """Per-minute model arrivals at a (fractional) index of the extended series."""
+    grid = np.arange(len(xs))
+
+    def natural(minute_index: float) -> float:
         j = minute_index - lag
         if j < 0 or len(xs) == 0:
             return 0.0
-        return cal.conversion * float(np.interp(j, np.arange(len(xs)), xs))
+        return cal.conversion * float(np.interp(j, grid, xs))
+
+    close = None if open_minutes_left is None else n + open_minutes_left
+    flush = 0.0
+    if close is not None:
+        # Closing announcements: whoever would pay after closing pays in the last
+        # minutes before it or just after, so that mass is spread over that window.
+        tail = np.arange(math.ceil(close - FLUSH_BEFORE), math.ceil(close + lag + smooth) + 1)
+        flush = sum(natural(t) for t in tail) / (FLUSH_BEFORE + FLUSH_AFTER)
+
+    def model_at(minute_index: float) -> float:
+        """Per-minute model arrivals at a (fractional) index of the extended series."""
+        if close is not None and minute_index >= close - FLUSH_BEFORE:
+            return flush if minute_index < close + FLUSH_AFTER else 0.0
+        return natural(minute_index)
 
     correction = 1.0
     observed = None
