@@ -23,6 +23,7 @@ from server.staffing.erlang import meets, metrics, min_servers
 from server.staffing.forecast import Forecast
 
 BACKLOG_DRAIN_MINUTES = 10.0  # people already queuing should be cleared within this
+UNCALIBRATED_EXTRA_MARGIN = 0.25  # extra headroom while the config defaults stand in for a fit
 
 
 class ConfigError(ValueError):
@@ -124,7 +125,9 @@ def advise(
     """One suggestion (JSON-ready dict) and the updated hysteresis state."""
     state = AdvisorState(**asdict(state)) if state is not None else AdvisorState()
     ts = now.timestamp()
-    margin = 1.0 + cfg.forecast_margin
+    # Before conversion and lag could be fitted (early in the day) the forecast is less sure.
+    margin_used = cfg.forecast_margin + (0.0 if fc.calibration.fitted else UNCALIBRATED_EXTRA_MARGIN)
+    margin = 1.0 + margin_used
     queue = fc.queue_length
     backlog = max(0, queue - open_now) if queue is not None else 0
     lam0 = fc.at(0)
@@ -211,7 +214,7 @@ def advise(
         "explanation": {
             "lambda_per_hour": {str(k): round(v, 1) for k, v in sorted(fc.lam_per_hour.items())},
             "lambda_plan_per_hour": round(lam_plan_now, 1),
-            "forecast_margin": cfg.forecast_margin,
+            "forecast_margin": round(margin_used, 3),
             "backlog": backlog,
             "queue_length": queue,
             "mu_per_hour": round(3600.0 / cfg.service_seconds, 2),

@@ -23,9 +23,10 @@ from camera.footfall_model import DEFAULT_DAY, DaySeries, simulate_day
 from server.mall.schema import MALL_AREA, Mall
 from server.staffing.advisor import AdvisorConfig, AdvisorState, advise
 from server.staffing.erlang import metrics
-from server.staffing.forecast import forecast
+from server.staffing.forecast import Calibration, calibrate, forecast
 
 INTERVAL = 15
+REFIT_MINUTES = 5  # calibration is the costly part; live the service refits on every run
 AFTER_CLOSE_MINUTES = 30  # the tills stay staffed while the last shoppers pay
 
 
@@ -59,11 +60,14 @@ def _run_advisor(series: DaySeries, cfg: AdvisorConfig, n_eval: int, close_idx: 
     active = cfg.min_open
     queue = 0
     state = AdvisorState()
+    cal: Calibration | None = None
     sugg: list[dict[str, object]] = []
     for m in range(n_eval):
         now = series.start + timedelta(minutes=m)
+        if m % REFIT_MINUTES == 0:
+            cal = calibrate(entries[:m], arrivals[:m], co.conversion, co.lag_minutes, open_minutes_left=close_idx - m)
         fc = forecast(entries[:m], arrivals[:m], co.conversion, co.lag_minutes, queue_length=queue,
-                      open_minutes_left=close_idx - m)
+                      open_minutes_left=close_idx - m, calibration=cal)
         s, state = advise(fc, committed, now, cfg, state)
         target = int(s["suggested_open"])  # type: ignore[arg-type]
         if target > committed:

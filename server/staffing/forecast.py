@@ -1,42 +1,50 @@
 """Checkout arrival rate now, in 15 and in 30 minutes.
 
-Model: arrivals(t) ~= conversion x entries(t - lag), entries smoothed over a few
-minutes because the lag is a spread (browsing time), not a constant.  With
-lag ~25 min the next 30 minutes depend mostly on entries we have already
-counted; the few minutes beyond "now" are extrapolated from the recent level.
+Model: arrivals(t) = conversion x sum_k w_k entries(t - k), where w is the
+distribution of browsing time between entering the mall and joining the
+checkout queue, with mean ``lag``.  Its shape is fitted too: a point shift
+(everyone browses exactly ``lag``; entries are lightly smoothed) or a gamma
+spread (shape 1 = exponential, what a random number of exponential dwells
+gives).  With lag ~25 min the next 30 minutes depend mostly on entries already
+counted; the minutes beyond "now" are extrapolated from the recent level, and
+nobody enters after closing.
 
-Signals used, all minute series ending at the last complete minute:
-* whole-mall entries (area "mall") - the leading signal;
-* checkout-zone entries (= checkout arrivals) - calibrate conversion/lag and a
-  short-term level correction;
-* checkout-zone occupancy (in - out) - the queue right now, turned into a
-  backlog the advisor must drain.
+Signals, all minute series ending at the last complete minute:
+* whole-mall entries (area "mall"): the leading signal;
+* checkout-zone entries (= checkout arrivals): calibration of conversion, lag
+  and shape, plus a short-term level correction;
+* checkout-zone occupancy (in - out): the queue right now, which the advisor
+  turns into a backlog to drain and into the "one in front" guard.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Sequence
 
 import numpy as np
+from scipy.special import gammainc
 
-SMOOTH_MINUTES = 9  # width of the moving average applied to entries
-FIT_WINDOW_MINUTES = 120
+SMOOTH_MINUTES = 9  # boxcar applied to entries under the point-shift kernel
+FIT_WINDOW_MINUTES = 360  # conversion and lag drift slowly; a long window identifies the lag
 MIN_FIT_ARRIVALS = 40  # below this, the defaults from config are used
 LAG_RANGE = (5, 60)
+SHAPES: tuple[float, ...] = (1.0, 2.0, 4.0, math.inf)  # gamma shapes tried; inf = point shift
+DEFAULT_SHAPE = 2.0  # used before any fit: browsing time is spread, not fixed
 CORRECTION_WINDOW = 30
 CORRECTION_BOUNDS = (0.7, 1.5)
 HORIZONS = (0, 15, 30)
-FLUSH_BEFORE, FLUSH_AFTER = 30.0, 5.0  # window (minutes around closing) of the last buyers
+FLUSH_BEFORE, FLUSH_AFTER = 30.0, 3.0  # around closing, the last buyers pay within this window
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Fitted (or default) conversion and lag, with how well they explain the data."""
+    """Fitted (or default) conversion, lag and kernel shape, with how well they explain the data."""
 
     conversion: float
     lag_minutes: float
+    shape: float | None  # gamma shape of the browsing time; None = point shift
     rmse_per_minute: float | None  # residual of the fit, arrivals per minute
     relative_error: float | None  # rmse / mean arrivals
     samples: int
@@ -67,77 +75,108 @@ class Forecast:
         return d
 
 
-def _smooth(x: np.ndarray, width: int) -> np.ndarray:
-    """Centred moving average (edges use the available part)."""
-    if width <= 1 or len(x) == 0:
-        return x.astype(float)
-    k = np.ones(width)
-    num = np.convolve(x.astype(float), k, mode="same")
-    den = np.convolve(np.ones(len(x)), k, mode="same")
-    return num / den
+def kernel(lag: float, shape: float | None, smooth: int = SMOOTH_MINUTES) -> np.ndarray:
+    """Weights w_k (k = 0, 1, ... minutes) of the entry -> checkout delay; they sum to 1."""
+    if shape is None or math.isinf(shape):
+        lo = int(math.floor(lag))
+        frac = lag - lo
+        w = np.zeros(lo + 2 + smooth)
+        half = smooth // 2
+        for j in range(-half, smooth - half):
+            for k, wt in ((lo + j, 1.0 - frac), (lo + 1 + j, frac)):
+                if k >= 0:
+                    w[k] += wt / smooth
+        return w / w.sum()
+    theta = max(lag, 0.1) / shape
+    n = int(math.ceil(lag * (1.0 + 4.0 / math.sqrt(shape)))) + 3
+    cdf = gammainc(shape, np.arange(n + 1) / theta)
+    w = np.diff(cdf)
+    return w / w.sum()
+
+
+def _apply(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Causal convolution: out[t] = sum_k w[k] x[t - k]."""
+    return np.convolve(x, w)[: len(x)]
 
 
 def fit_conversion_lag(
-    entries: Sequence[float], arrivals: Sequence[float], lags: Sequence[int] | None = None,
-    smooth: int = SMOOTH_MINUTES,
+    entries: Sequence[float], arrivals: Sequence[float], lags: Sequence[float] | None = None,
+    shapes: Sequence[float] = SHAPES, warmup: int | None = None,
 ) -> Calibration:
-    """Least squares of arrivals on conversion x smoothed entries shifted by each candidate lag.
+    """Least squares of arrivals on conversion x (entries convolved with each candidate kernel).
 
-    Both series are per-minute and aligned (same last minute).  The best integer
-    lag is refined to a fraction of a minute by a parabola through the errors.
+    Both series are per-minute and aligned.  The first ``warmup`` minutes (default:
+    the longest lag) only feed the convolution.  The best lag is refined to a
+    fraction of a minute by a parabola through the errors of its neighbours.
     """
     e = np.asarray(entries, dtype=float)
     y = np.asarray(arrivals, dtype=float)
     if e.shape != y.shape:
         raise ValueError("entries and arrivals must have the same length")
-    lags = list(lags) if lags is not None else list(range(LAG_RANGE[0], LAG_RANGE[1] + 1))
-    if not lags or min(lags) < 0:
+    lag_list = [float(v) for v in (lags if lags is not None else range(LAG_RANGE[0], LAG_RANGE[1] + 1))]
+    if not lag_list or min(lag_list) < 0:
         raise ValueError("candidate lags must be non-negative")
-    xs = _smooth(e, smooth)
-    max_lag = max(lags)
-    if len(y) - max_lag < 20:
-        raise ValueError(f"need at least {max_lag + 20} minutes of history to fit lags up to {max_lag}")
-    yy = y[max_lag:]
-    sse: list[float] = []
-    convs: list[float] = []
-    for lag in lags:
-        x = xs[max_lag - lag: len(xs) - lag]
-        sxx = float(x @ x)
-        conv = float(x @ yy) / sxx if sxx > 0 else 0.0
-        r = yy - conv * x
-        sse.append(float(r @ r))
-        convs.append(conv)
-    i = int(np.argmin(sse))
-    lag_best = float(lags[i])
-    if 0 < i < len(lags) - 1 and lags[i + 1] - lags[i] == lags[i] - lags[i - 1]:
-        s0, s1, s2 = sse[i - 1], sse[i], sse[i + 1]
+    skip = int(max(lag_list)) if warmup is None else warmup
+    if len(y) - skip < 20:
+        raise ValueError(f"need at least {skip + 20} minutes of history to fit lags up to {max(lag_list):g}")
+    yy = y[skip:]
+    best: tuple[float, float, float | None, list[float], int] | None = None  # sse, conv, shape, sse list, index
+    for shape in shapes:
+        sh = None if math.isinf(shape) else shape
+        sses, convs = [], []
+        for lag in lag_list:
+            x = _apply(e, kernel(lag, sh))[skip:]
+            sxx = float(x @ x)
+            conv = float(x @ yy) / sxx if sxx > 0 else 0.0
+            r = yy - conv * x
+            sses.append(float(r @ r))
+            convs.append(conv)
+        i = int(np.argmin(sses))
+        if best is None or sses[i] < best[0]:
+            best = (sses[i], convs[i], sh, sses, i)
+    assert best is not None
+    sse, conv, shape_best, sses, i = best
+    lag_best = lag_list[i]
+    if 0 < i < len(lag_list) - 1:
+        s0, s1, s2 = sses[i - 1], sses[i], sses[i + 1]
         den = s0 - 2 * s1 + s2
+        step = (lag_list[i + 1] - lag_list[i - 1]) / 2.0
         if den > 0:
-            lag_best += 0.5 * (s0 - s2) / den * (lags[i + 1] - lags[i])
-    rmse = math.sqrt(sse[i] / len(yy))
+            lag_best += float(np.clip(0.5 * (s0 - s2) / den, -0.5, 0.5)) * step
+    rmse = math.sqrt(sse / len(yy))
     mean_y = float(yy.mean())
     return Calibration(
-        conversion=convs[i], lag_minutes=lag_best, rmse_per_minute=rmse,
+        conversion=conv, lag_minutes=lag_best, shape=shape_best, rmse_per_minute=rmse,
         relative_error=rmse / mean_y if mean_y > 0 else None, samples=len(yy), fitted=True,
     )
 
 
 def calibrate(
     entries: Sequence[float], arrivals: Sequence[float] | None, default_conversion: float, default_lag: float,
-    window: int = FIT_WINDOW_MINUTES,
+    window: int = FIT_WINDOW_MINUTES, open_minutes_left: float | None = None,
 ) -> Calibration:
-    """Fit on the trailing window when there is enough signal; otherwise the configured defaults."""
+    """Fit on the trailing window when there is enough signal; otherwise the configured defaults.
+
+    Minutes after the closing wind-down started are left out: shoppers hurry then,
+    which says nothing about the usual lag.
+    """
+    default = Calibration(default_conversion, default_lag, DEFAULT_SHAPE, None, None, 0, False)
     if arrivals is None:
-        return Calibration(default_conversion, default_lag, None, None, 0, False, "no checkout history")
-    e = np.asarray(entries, dtype=float)[-(window + LAG_RANGE[1]):]
-    y = np.asarray(arrivals, dtype=float)[-(window + LAG_RANGE[1]):]
-    if len(e) < LAG_RANGE[1] + 20 or y[LAG_RANGE[1]:].sum() < MIN_FIT_ARRIVALS:
-        return Calibration(default_conversion, default_lag, None, None, 0, False, "not enough history yet")
-    cal = fit_conversion_lag(e, y)
+        return Calibration(**{**asdict(default), "note": "no checkout history"})
+    warm = 2 * LAG_RANGE[1]
+    e = np.asarray(entries, dtype=float)
+    y = np.asarray(arrivals, dtype=float)
+    if open_minutes_left is not None and open_minutes_left < FLUSH_BEFORE:
+        cut = max(0, len(e) - math.ceil(FLUSH_BEFORE - open_minutes_left))
+        e, y = e[:cut], y[:cut]
+    e, y = e[-(window + warm):], y[-(window + warm):]
+    if len(e) < warm + 30 or y[warm:].sum() < MIN_FIT_ARRIVALS:
+        return Calibration(**{**asdict(default), "note": "not enough history yet"})
+    cal = fit_conversion_lag(e, y, warmup=warm)
     # A fit at the edge of the lag range or with a silly conversion is not trusted.
     if not (LAG_RANGE[0] < cal.lag_minutes < LAG_RANGE[1]) or not (0.01 <= cal.conversion <= 1.0):
-        return Calibration(default_conversion, default_lag, cal.rmse_per_minute, cal.relative_error, cal.samples,
-                           False, "fit rejected (lag at range edge or conversion out of bounds)")
+        return Calibration(default_conversion, default_lag, DEFAULT_SHAPE, cal.rmse_per_minute, cal.relative_error,
+                           cal.samples, False, "fit rejected (lag at range edge or conversion out of bounds)")
     return cal
 
 
@@ -152,64 +191,82 @@ def _future_entries(e: np.ndarray, minutes: int, open_minutes_left: float | None
     steps = np.arange(1, minutes + 1)
     fut = np.maximum(0.0, level + slope * np.minimum(steps, 10) * 0.5)
     if open_minutes_left is not None:
-        fut[steps > max(0.0, open_minutes_left)] = 0.0
+        fut[steps > open_minutes_left] = 0.0
     return fut
+
+
+def _wind_down(nat: np.ndarray, ext: np.ndarray, w: np.ndarray, cal: Calibration, close: float) -> np.ndarray:
+    """Replace the model after the closing announcements start.
+
+    Buyers still browsing then (and those who still come in) hurry: the hazard of
+    heading for the tills rises linearly from 1/lag to 1/FLUSH_AFTER at closing.
+    """
+    out = nat.copy()
+    a = max(0, math.ceil(close - FLUSH_BEFORE))
+    if a >= len(out):
+        return out
+    tail = np.cumsum(w[::-1])[::-1]  # tail[k] = P(delay >= k)
+    ks = np.arange(1, min(a, len(w) - 1) + 1)
+    pool = cal.conversion * float((ext[a - ks] * tail[ks]).sum()) if len(ks) else 0.0
+    h0, h1 = 1.0 / max(cal.lag_minutes, 1.0), 1.0 / FLUSH_AFTER
+    for t in range(a, len(out)):
+        frac = min(1.0, (t - a) / FLUSH_BEFORE) ** 0.5
+        pool += cal.conversion * float(ext[t]) if t < len(ext) else 0.0
+        go = pool * -math.expm1(-(h0 + (h1 - h0) * frac))
+        out[t] = go
+        pool -= go
+    return out
 
 
 def forecast(
     entries: Sequence[float], checkout_arrivals: Sequence[float] | None, conversion: float, lag_minutes: float,
     queue_length: int | None = None, open_minutes_left: float | None = None, fit: bool = True,
-    smooth: int = SMOOTH_MINUTES,
+    calibration: Calibration | None = None,
 ) -> Forecast:
-    """Forecast from trailing minute series (last element = the last complete minute)."""
+    """Forecast from trailing minute series (last element = the last complete minute).
+
+    ``calibration`` reuses an earlier fit (fitting is the costly part); otherwise
+    one is made from the history when ``fit`` and there is enough of it.
+    """
     e = np.asarray(entries, dtype=float)
     y = None if checkout_arrivals is None else np.asarray(checkout_arrivals, dtype=float)
     if y is not None and len(y) != len(e):
         raise ValueError("entries and checkout arrivals must cover the same minutes")
     notes: list[str] = []
-    cal = calibrate(e, y, conversion, lag_minutes) if fit else Calibration(conversion, lag_minutes, None, None, 0, False, "fit disabled")
+    if calibration is not None:
+        cal = calibration
+    elif fit:
+        cal = calibrate(e, y, conversion, lag_minutes, open_minutes_left=open_minutes_left)
+    else:
+        cal = Calibration(conversion, lag_minutes, DEFAULT_SHAPE, None, None, 0, False, "fit disabled")
     if cal.note:
         notes.append(cal.note)
-    lag = max(0.0, cal.lag_minutes)
-    ahead = int(math.ceil(max(HORIZONS) - lag + smooth))
-    ext = np.concatenate([e, _future_entries(e, ahead, open_minutes_left)])
-    xs = _smooth(ext, smooth)
     n = len(e)
-
-    grid = np.arange(len(xs))
-
-    def natural(minute_index: float) -> float:
-        j = minute_index - lag
-        if j < 0 or len(xs) == 0:
-            return 0.0
-        return cal.conversion * float(np.interp(j, grid, xs))
-
     close = None if open_minutes_left is None else n + open_minutes_left
-    flush = 0.0
+    ahead = max(HORIZONS) + 1
     if close is not None:
-        # Closing announcements: whoever would pay after closing pays in the last
-        # minutes before it or just after, so that mass is spread over that window.
-        tail = np.arange(math.ceil(close - FLUSH_BEFORE), math.ceil(close + lag + smooth) + 1)
-        flush = sum(natural(t) for t in tail) / (FLUSH_BEFORE + FLUSH_AFTER)
+        ahead = max(ahead, math.ceil(close - n + FLUSH_AFTER) + 1)
+    w = kernel(max(0.0, cal.lag_minutes), cal.shape)
+    horizon = ahead + len(w) + 1  # far enough to hold every buyer still browsing
+    ext = np.concatenate([e, _future_entries(e, horizon, open_minutes_left)])
+    nat = cal.conversion * _apply(ext, w)  # per-minute model arrivals on the extended grid
+    if close is not None and close - FLUSH_BEFORE < len(nat):
+        nat = _wind_down(nat, ext, w, cal, close)
 
-    def model_at(minute_index: float) -> float:
-        """Per-minute model arrivals at a (fractional) index of the extended series."""
-        if close is not None and minute_index >= close - FLUSH_BEFORE:
-            return flush if minute_index < close + FLUSH_AFTER else 0.0
-        return natural(minute_index)
+    def model_at(i: int) -> float:
+        return float(nat[i]) if 0 <= i < len(nat) else 0.0
 
     correction = 1.0
     observed = None
     if y is not None and n >= 15:
         observed = float(y[-15:].sum()) * 4.0
-        w = min(CORRECTION_WINDOW, n)
-        pred = sum(model_at(n - w + k) for k in range(w))
-        obs = float(y[-w:].sum())
+        cw = min(CORRECTION_WINDOW, n)
+        pred = float(nat[n - cw:n].sum())
+        obs = float(y[-cw:].sum())
         if pred >= 15 and obs >= 5:
             # Shrink towards 1 when few arrivals back the ratio.
-            raw = obs / pred
             weight = pred / (pred + 30.0)
-            correction = float(np.clip(1.0 + weight * (raw - 1.0), *CORRECTION_BOUNDS))
+            correction = float(np.clip(1.0 + weight * (obs / pred - 1.0), *CORRECTION_BOUNDS))
     lam = {h: max(0.0, model_at(n + h) * correction * 60.0) for h in HORIZONS}
     return Forecast(
         lam_per_hour=lam, observed_per_hour=observed, queue_length=queue_length, correction=correction,

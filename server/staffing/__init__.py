@@ -1,0 +1,1 @@
+"""Checkout staffing: demand forecast, Erlang C sizing, suggestions, live service."""
