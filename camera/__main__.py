@@ -1,17 +1,24 @@
-"""Minimal ``python -m camera`` entry point (evaluate only; the full CLI merges this)."""
+"""`python -m camera run | evaluate | simulate`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from camera import cli_evaluate
+from camera import cli_evaluate, simulate
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="camera")
+    parser = argparse.ArgumentParser(prog="python -m camera", description="Camera node: count people crossing zone entrances.")
     sub = parser.add_subparsers(dest="command", required=True)
+    try:
+        from camera import runner
+
+        runner.add_parser(sub)
+    except ImportError:
+        pass
     cli_evaluate.add_parser(sub)
+    simulate.add_parser(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -95,28 +95,32 @@ def users_delete(username: str) -> None:
     click.echo(f"deleted {username}")
 
 
-@demo.command("setup")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
-def demo_setup(out_dir: str) -> None:
-    """Tokens for every camera and a demo manager, written under var/ (git-ignored), never in the repo."""
-    out = Path(out_dir)
+def setup_demo(app: Flask, out: Path) -> dict[str, str]:
+    """Tokens for every camera and demo logins, written under var/ (git-ignored), never in the repo."""
     out.mkdir(parents=True, exist_ok=True)
-    mall: Mall = current_app.extensions["mall"]
-    tokens: CameraTokens = current_app.extensions["camera_tokens"]
+    mall: Mall = app.extensions["mall"]
+    tokens: CameraTokens = app.extensions["camera_tokens"]
     token_file = out / "camera_tokens.json"
-    issued = {c.id: tokens.issue(c.id) for c in mall.cameras}
-    token_file.write_text(json.dumps(issued, indent=1))
+    token_file.write_text(json.dumps({c.id: tokens.issue(c.id) for c in mall.cameras}, indent=1))
     os.chmod(token_file, 0o600)
     cred = out / "credentials.json"
     creds = json.loads(cred.read_text()) if cred.exists() else {}
-    u: Users = current_app.extensions["users"]
+    u: Users = app.extensions["users"]
     for name, role, display in (("manager", "manager", "Demo Manager"), ("staff", "staff", "Demo Staff")):
         pw = creds.get(name) or secrets.token_urlsafe(9)
         u.create(name, pw, role, display, replace=True)
         creds[name] = pw
     cred.write_text(json.dumps(creds, indent=1))
     os.chmod(cred, 0o600)
-    click.echo(f"{len(issued)} camera tokens → {token_file}; logins → {cred}")
+    return creds
+
+
+@demo.command("setup")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
+def demo_setup(out_dir: str) -> None:
+    """Issue tokens for every camera and demo logins (files under var/demo)."""
+    setup_demo(current_app._get_current_object(), Path(out_dir))  # type: ignore[attr-defined]
+    click.echo(f"camera tokens and logins written under {out_dir}")
 
 
 def register(app: Flask) -> None:
