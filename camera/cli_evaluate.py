@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.truth).is_file():
         print(f"error: --truth: no such file: {args.truth}", file=sys.stderr)
         return 2
-    from camera.evaluate import evaluate, load_truth  # noqa: PLC0415  (keeps --help fast)
+    from camera.evaluate import evaluate, load_truth
 
     try:
         load_truth(args.truth)

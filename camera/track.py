@@ -135,7 +135,7 @@ class ByteTracker:
         if cost.size == 0:
             return []
         r, c = linear_sum_assignment(cost)
-        return [(i, j) for i, j in zip(r, c) if cost[i, j] <= gate]
+        return [(i, j) for i, j in zip(r, c, strict=False) if cost[i, j] <= gate]
 
     def update(self, dets: Detections, t: float) -> list[Track]:
         """Advance all tracks to time ``t`` (seconds) and associate ``dets``; returns live tracks."""

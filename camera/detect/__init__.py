@@ -6,7 +6,7 @@ from typing import Any
 
 from camera.detect.base import Detections, Detector, nms
 
-__all__ = ["Detections", "Detector", "make_detector", "DETECTORS", "nms"]
+__all__ = ["DETECTORS", "Detections", "Detector", "make_detector", "nms"]
 
 DETECTORS = ("bgsub", "hog", "ssdlite", "yolo_tiny", "onnx")
 

