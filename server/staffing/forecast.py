@@ -26,7 +26,8 @@ from typing import Sequence
 import numpy as np
 from scipy.special import gammainc
 
-SMOOTH_MINUTES = 9  # boxcar applied to entries under the point-shift kernel
+SMOOTH_MINUTES = 1  # boxcar of the point-shift kernel (1: keep minute detail, it identifies the lag)
+OUTPUT_SMOOTH = 9  # forecasts average the model over this many minutes around the horizon
 FIT_WINDOW_MINUTES = 360  # conversion and lag drift slowly; a long window identifies the lag
 MIN_FIT_ARRIVALS = 40  # below this, the defaults from config are used
 LAG_RANGE = (5, 60)
@@ -267,7 +268,11 @@ def forecast(
             # Shrink towards 1 when few arrivals back the ratio.
             weight = pred / (pred + 30.0)
             correction = float(np.clip(1.0 + weight * (obs / pred - 1.0), *CORRECTION_BOUNDS))
-    lam = {h: max(0.0, model_at(n + h) * correction * 60.0) for h in HORIZONS}
+    half = OUTPUT_SMOOTH // 2
+    lam = {
+        h: max(0.0, float(np.mean([model_at(n + h + k) for k in range(-min(half, h), half + 1)])) * correction * 60.0)
+        for h in HORIZONS
+    }
     return Forecast(
         lam_per_hour=lam, observed_per_hour=observed, queue_length=queue_length, correction=correction,
         calibration=cal, entries_last_15=int(e[-15:].sum()) if n else 0, notes=notes,

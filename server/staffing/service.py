@@ -1,0 +1,280 @@
+"""Live staffing: counters state in Redis, one leader recomputing the suggestion.
+
+Every web process may run a StaffingService; a Redis lock with expiry elects one
+leader (SET NX PX, renewed and released by compare-and-set Lua so a process never
+extends or deletes a lock it lost).  Only the leader reads footfall, recomputes
+the suggestion every ``interval_seconds``, stores it under
+``<prefix>staffing:current`` and calls ``publish``.  If the leader dies its lock
+expires and another process takes over within about two lock TTLs; the
+hysteresis state lives in Redis too, so the new leader continues where the old
+one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import redis
+
+from server.mall.schema import MALL_AREA, Mall
+from server.staffing.advisor import AdvisorConfig, AdvisorState, advise, option
+from server.staffing.forecast import FIT_WINDOW_MINUTES, LAG_RANGE, forecast
+
+log = logging.getLogger(__name__)
+
+COUNTER_STATES = ("open", "closing", "closed")
+AUDIT_KEEP = 1000
+HISTORY_MINUTES = FIT_WINDOW_MINUTES + 2 * LAG_RANGE[1]
+
+# (redis, prefix, area, start_minute_ts, end_minute_ts) -> [(minute ts, in, out)], both ends included.
+MinuteReader = Callable[[redis.Redis, str, str, int, int], list[tuple[int, int, int]]]
+
+RENEW_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+class CounterError(Exception):
+    """A refused counter change; mirrors server.errors.ApiError fields."""
+
+    def __init__(self, status: int, error: str, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.error, self.detail, self.field = status, error, detail, field
+
+
+def _store_reader(tz: str) -> MinuteReader:
+    """The store engineer's read_minutes, bound to the mall's time zone."""
+    from server.store import read_minutes
+
+    def read(r: redis.Redis, prefix: str, area: str, start: int, end: int) -> list[tuple[int, int, int]]:
+        return read_minutes(r, prefix, area, start, end, tz=tz)
+
+    return read
+
+
+class StaffingService:
+    def __init__(
+        self, redis_client: redis.Redis, prefix: str, mall: Mall, publish: Callable[[dict], None] | None = None,
+        *, interval_seconds: float = 15.0, lock_ttl_ms: int = 10_000, reader: MinuteReader | None = None,
+        instance_id: str | None = None,
+    ) -> None:
+        if interval_seconds <= 0 or lock_ttl_ms < 300:
+            raise ValueError("interval_seconds must be > 0 and lock_ttl_ms >= 300")
+        self.r, self.prefix, self.mall, self.publish = redis_client, prefix, mall, publish
+        self.cfg = AdvisorConfig.from_checkout(mall.checkout)
+        self.tz = ZoneInfo(mall.mall.timezone)
+        self.interval = float(interval_seconds)
+        self.ttl_ms = int(lock_ttl_ms)
+        self.reader = reader or _store_reader(mall.mall.timezone)
+        self.id = instance_id or f"{uuid.uuid4().hex[:12]}"
+        self.counter_ids = [c.id for c in mall.checkout.counters]
+        p = f"{prefix}staffing:"
+        self.k_lock, self.k_current, self.k_counters = p + "leader", p + "current", p + "counters"
+        self.k_audit, self.k_state, self.k_init = p + "audit", p + "advisor", p + "init"
+        self._renew = redis_client.register_script(RENEW_LUA)
+        self._release = redis_client.register_script(RELEASE_LUA)
+        self._leader = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_compute = 0.0
+
+    # -- counters --------------------------------------------------------------------
+    def ensure_counters(self) -> None:
+        """First use: every counter closed except the first min_open (audited as the system)."""
+        if not self.r.set(self.k_init, "1", nx=True):
+            return
+        now = time.time()
+        for i, cid in enumerate(self.counter_ids):
+            st = "open" if i < self.cfg.min_open else "closed"
+            rec = {"state": st, "since": now, "by": "system", "reason": "initial state (min_open)"}
+            if self.r.hsetnx(self.k_counters, cid, json.dumps(rec)) and st == "open":
+                self._audit(cid, "closed", "open", "system", "initial state (min_open)", now)
+
+    def counters(self) -> list[dict[str, object]]:
+        self.ensure_counters()
+        raw = self.r.hgetall(self.k_counters)
+        out = []
+        for cid in self.counter_ids:
+            v = raw.get(cid) or raw.get(cid.encode()) if raw else None
+            rec = json.loads(v) if v else {"state": "closed", "since": None, "by": None, "reason": None}
+            out.append({"id": cid, **rec})
+        return out
+
+    def open_count(self) -> int:
+        return sum(1 for c in self.counters() if c["state"] == "open")
+
+    def set_counter(self, counter_id: str, state: str, by: str, reason: str = "", now: float | None = None) -> dict[str, object]:
+        """Change one counter; refuses to go below min_open or above max_open open counters."""
+        if counter_id not in self.counter_ids:
+            raise CounterError(404, "not_found", f"no counter {counter_id!r}; counters are {', '.join(self.counter_ids)}", "id")
+        if state not in COUNTER_STATES:
+            raise CounterError(400, "invalid", f"state must be one of {', '.join(COUNTER_STATES)}", "state")
+        if not isinstance(reason, str) or len(reason) > 200:
+            raise CounterError(400, "invalid", "reason must be a string of at most 200 characters", "reason")
+        self.ensure_counters()
+        now = time.time() if now is None else now
+        with self.r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(self.k_counters)
+                    raw = pipe.hgetall(self.k_counters)
+                    states = {(k.decode() if isinstance(k, bytes) else k): json.loads(v)["state"] for k, v in raw.items()}
+                    old = states.get(counter_id, "closed")
+                    n_open = sum(1 for s in states.values() if s == "open")
+                    if old == "open" and state != "open" and n_open - 1 < self.cfg.min_open:
+                        raise CounterError(409, "min_open", f"at least {self.cfg.min_open} counters must stay open", "state")
+                    if old != "open" and state == "open" and n_open + 1 > self.cfg.max_open:
+                        raise CounterError(409, "max_open", f"at most {self.cfg.max_open} counters may be open", "state")
+                    rec = {"state": state, "since": now, "by": by, "reason": reason}
+                    pipe.multi()
+                    pipe.hset(self.k_counters, counter_id, json.dumps(rec))
+                    self._audit(counter_id, old, state, by, reason, now, pipe)
+                    pipe.execute()
+                    return {"id": counter_id, **rec, "previous": old}
+                except redis.WatchError:
+                    continue
+
+    def _audit(self, cid: str, old: str, new: str, by: str, reason: str, ts: float, pipe: redis.client.Pipeline | None = None) -> None:
+        p = pipe if pipe is not None else self.r.pipeline(transaction=False)
+        p.lpush(self.k_audit, json.dumps({"ts": ts, "counter": cid, "from": old, "to": new, "by": by, "reason": reason}))
+        p.ltrim(self.k_audit, 0, AUDIT_KEEP - 1)
+        if pipe is None:
+            p.execute()
+
+    def audit(self, limit: int = 100) -> list[dict[str, object]]:
+        return [json.loads(x) for x in self.r.lrange(self.k_audit, 0, max(0, limit - 1))]
+
+    # -- leadership --------------------------------------------------------------------
+    def try_lead(self) -> bool:
+        """Acquire the lock, or renew it if ours; False if another process holds it."""
+        if self._leader and self._renew(keys=[self.k_lock], args=[self.id, self.ttl_ms]):
+            return True
+        self._leader = bool(self.r.set(self.k_lock, self.id, nx=True, px=self.ttl_ms))
+        if self._leader:
+            log.info("staffing: %s became leader", self.id)
+        return self._leader
+
+    @property
+    def is_leader(self) -> bool:
+        return self._leader
+
+    def leader(self) -> str | None:
+        v = self.r.get(self.k_lock)
+        return v.decode() if isinstance(v, bytes) else v
+
+    def release(self) -> None:
+        if self._leader:
+            self._release(keys=[self.k_lock], args=[self.id])
+        self._leader = False
+
+    # -- computing -----------------------------------------------------------------------
+    def _series(self, area: str, start: int, end: int) -> tuple[list[int], list[int]]:
+        rows = self.reader(self.r, self.prefix, area, start, end)
+        return [int(r[1]) for r in rows], [int(r[2]) for r in rows]
+
+    def _queue(self) -> int | None:
+        zone = self.mall.checkout.zone
+        if zone is None:
+            return None
+        v = self.r.hget(f"{self.prefix}occ", zone)
+        return max(0, int(v)) if v is not None else None
+
+    def compute_once(self, now: float | datetime | None = None) -> dict[str, object]:
+        """Read footfall, forecast, advise, store and publish; returns the suggestion."""
+        ts = time.time() if now is None else (now.timestamp() if isinstance(now, datetime) else float(now))
+        local_now = datetime.fromtimestamp(ts, self.tz)
+        end = int(ts // 60 * 60) - 60  # last complete minute
+        start = end - (HISTORY_MINUTES - 1) * 60
+        entries, _ = self._series(MALL_AREA, start, end)
+        arrivals = self._series(self.mall.checkout.zone, start, end)[0] if self.mall.checkout.zone else None
+        co = self.mall.checkout
+        close = datetime.combine(local_now.date(), self.mall.mall.closing_time, tzinfo=self.tz)
+        if self.mall.mall.closing_time <= self.mall.mall.opening_time and local_now.time() >= self.mall.mall.opening_time:
+            close += timedelta(days=1)  # closes after midnight
+        # Before opening no one has come in, so the entries already say "no demand".
+        minutes_left = (close - local_now).total_seconds() / 60.0
+        fc = forecast(entries, arrivals, co.conversion, co.lag_minutes, queue_length=self._queue(),
+                      open_minutes_left=minutes_left)
+        raw_state = self.r.get(self.k_state)
+        state = AdvisorState.from_dict(json.loads(raw_state) if raw_state else None)
+        counters = self.counters()
+        open_now = sum(1 for c in counters if c["state"] == "open")
+        sugg, state = advise(fc, open_now, local_now, self.cfg, state)
+        now_opt = option(self.cfg, max(open_now, 0), fc.at(0))
+        sugg["counters"] = {s: sum(1 for c in counters if c["state"] == s) for s in COUNTER_STATES}
+        sugg["leader"] = self.id
+        sugg["public"] = {
+            "open_counters": open_now,
+            "expected_wait_minutes": None if now_opt["mean_wait_seconds"] is None else round(float(now_opt["mean_wait_seconds"]) / 60.0, 1),  # type: ignore[arg-type]
+            "updated": sugg["time"],
+        }
+        pipe = self.r.pipeline(transaction=False)
+        pipe.set(self.k_current, json.dumps(sugg))
+        pipe.set(self.k_state, json.dumps(state.to_dict()))
+        pipe.execute()
+        if self.publish is not None:
+            try:
+                self.publish(sugg)
+            except Exception:  # a broken socket must not stop the engine
+                log.exception("staffing: publish failed")
+        self._last_compute = time.monotonic()
+        return sugg
+
+    def current(self) -> dict[str, object] | None:
+        v = self.r.get(self.k_current)
+        return json.loads(v) if v else None
+
+    # -- the loop ------------------------------------------------------------------------
+    def tick(self) -> bool:
+        """One loop turn: keep or take the lock; compute when leader and due. True if computed."""
+        try:
+            if not self.try_lead():
+                return False
+            if time.monotonic() - self._last_compute >= self.interval or self._last_compute == 0.0:
+                self.compute_once()
+                return True
+        except redis.RedisError:
+            log.warning("staffing: Redis unavailable; will retry", exc_info=True)
+            self._leader = False
+        except Exception:
+            log.exception("staffing: compute failed; will retry")
+        return False
+
+    def _run(self) -> None:
+        pause = min(self.interval, self.ttl_ms / 3000.0)
+        while not self._stop.is_set():
+            self.tick()
+            self._stop.wait(pause)
+        try:
+            self.release()
+        except redis.RedisError:
+            pass
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="staffing", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
