@@ -87,6 +87,11 @@ class Spool:
             self._db.execute("DELETE FROM events WHERE seq=?", (seq,))
             self._db.execute("COMMIT")
 
+    def last_seq(self) -> int:
+        """The highest seq ever assigned (acknowledged or not)."""
+        with self._lock:
+            return int(self._db.execute("SELECT value FROM meta WHERE key='last_seq'").fetchone()[0])
+
     def depth(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
