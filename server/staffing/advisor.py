@@ -23,6 +23,7 @@ from server.staffing.erlang import meets, metrics, min_servers
 from server.staffing.forecast import Forecast
 
 BACKLOG_DRAIN_MINUTES = 10.0  # people already queuing should be cleared within this
+CLOSE_BAND = 0.15  # closing needs demand this far below what the smaller count can take
 UNCALIBRATED_EXTRA_MARGIN = 0.25  # extra headroom while the config defaults stand in for a fit
 
 
@@ -164,7 +165,10 @@ def advise(
         suggested, action = open_now, "hold"
         state.low_since, state.low_need = None, 0
     else:
-        soon = cfg.clamp(max(target, need_15))
+        # Dead band: closing is judged on demand CLOSE_BAND above the forecast, so noise
+        # around a counter boundary does not open and close the same counter all day.
+        peak = max(fc.at(0), fc.at(lead), fc.at(15)) * margin * (1.0 + CLOSE_BAND)
+        soon = cfg.clamp(max(target, need_15, cfg.need(peak)))
         if soon >= open_now:
             suggested, action = open_now, "hold"
             state.low_since, state.low_need = None, 0

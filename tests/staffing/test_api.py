@@ -1,0 +1,100 @@
+"""HTTP API of the staffing engine on a bare Flask app with the factory's contract."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.errors import register_error_handlers
+from server.staffing.api import bp
+from server.staffing.service import StaffingService
+from tests.staffing.worker import synthetic_reader
+
+
+@pytest.fixture
+def app(rds: redis.Redis, prefix: str, mall) -> Flask:  # type: ignore[no-untyped-def]
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="t", KEY_PREFIX=prefix, PERMANENT_SESSION_LIFETIME=timedelta(hours=1), TESTING=True)
+    app.extensions["mall"] = mall
+    app.extensions["redis"] = rds
+    app.extensions["staffing"] = StaffingService(rds, prefix, mall, reader=synthetic_reader)
+    register_error_handlers(app)
+    app.register_blueprint(bp)
+    return app
+
+
+def login(client: FlaskClient, role: str) -> None:
+    with client.session_transaction() as s:
+        s["user"] = {"username": f"{role}-1", "role": role, "name": role}
+        s["login_at"] = time.time()
+        s["csrf"] = "tok"
+
+
+def test_requires_login_and_role(app: Flask) -> None:
+    c = app.test_client()
+    r = c.get("/api/v1/staffing")
+    assert r.status_code == 401 and r.get_json()["error"] == "login_required"
+    login(c, "staff")
+    assert c.get("/api/v1/staffing").status_code == 200
+    assert c.get("/api/v1/staffing/what-if?arrivals_per_hour=100").status_code == 403
+
+
+def test_what_if_matches_textbook(app: Flask) -> None:
+    c = app.test_client()
+    login(c, "manager")
+    r = c.get("/api/v1/staffing/what-if?arrivals_per_hour=200&service_seconds=180&target_wait_seconds=20"
+              "&target_share=0.8&max_mean_wait_seconds=3600")
+    body = r.get_json()
+    assert r.status_code == 200
+    assert body["counters"] == 14
+    assert body["p_wait"] == pytest.approx(0.174, abs=0.001)
+    assert body["service_level"] == pytest.approx(0.886, abs=0.003)
+    assert body["mean_wait_seconds"] > 0 and len(body["options"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("", "arrivals_per_hour"),
+        ("arrivals_per_hour=abc", "arrivals_per_hour"),
+        ("arrivals_per_hour=-3", "arrivals_per_hour"),
+        ("arrivals_per_hour=100&service_seconds=0", "service_seconds"),
+        ("arrivals_per_hour=100&target_share=1", "target_share"),
+        ("arrivals_per_hour=100&target_wait_seconds=nan", "target_wait_seconds"),
+    ],
+)
+def test_what_if_bad_params(app: Flask, query: str, field: str) -> None:
+    c = app.test_client()
+    login(c, "manager")
+    r = c.get("/api/v1/staffing/what-if?" + query)
+    assert 400 <= r.status_code < 500
+    body = r.get_json()
+    assert body["field"] == field and body["error"] and field in body["detail"]
+
+
+def test_counters_and_suggestion(app: Flask, mall) -> None:  # type: ignore[no-untyped-def]
+    c = app.test_client()
+    login(c, "manager")
+    r = c.get("/api/v1/counters")
+    assert r.status_code == 200
+    counters = r.get_json()["counters"]
+    closed = next(x["id"] for x in counters if x["state"] == "closed")
+    r = c.post(f"/api/v1/counters/{closed}", json={"state": "open", "reason": "queue"}, headers={"X-CSRF-Token": "tok"})
+    assert r.status_code == 200 and r.get_json()["state"] == "open"
+    audit = c.get("/api/v1/counters").get_json()["audit"]
+    assert audit[0]["by"] == "manager-1" and audit[0]["to"] == "open"
+    r = c.post(f"/api/v1/counters/{closed}", json={"state": "sideways"}, headers={"X-CSRF-Token": "tok"})
+    assert r.status_code == 400 and r.get_json()["field"] == "state"
+    r = c.post("/api/v1/counters/NOPE", json={"state": "open"}, headers={"X-CSRF-Token": "tok"})
+    assert r.status_code == 404
+    r = c.post(f"/api/v1/counters/{closed}", json={"state": "closed"})  # no CSRF token
+    assert r.status_code == 403
+    assert c.get("/api/v1/staffing").get_json()["suggestion"] is None
+    app.extensions["staffing"].compute_once()
+    s = c.get("/api/v1/staffing").get_json()["suggestion"]
+    assert s["suggested_open"] >= mall.checkout.min_open and "explanation" in s
