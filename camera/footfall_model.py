@@ -238,7 +238,7 @@ def simulate_day(
     scale: float = 1.0, after_close_minutes: int = 45,
 ) -> DaySeries:
     """Run the model from opening to closing + after_close_minutes; per-minute arrays."""
-    if step_seconds <= 0 or 60 % step_seconds and step_seconds % 60:
+    if step_seconds <= 0 or (60 % step_seconds and step_seconds % 60):
         raise ValueError("step_seconds must divide 60 or be a multiple of 60")
     model = FootfallModel(mall, scenario=scenario, seed=seed, scale=scale)
     tz = ZoneInfo(mall.mall.timezone)

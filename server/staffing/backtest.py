@@ -71,7 +71,7 @@ def _run_advisor(series: DaySeries, cfg: AdvisorConfig, n_eval: int, close_idx: 
         s, state = advise(fc, committed, now, cfg, state)
         target = int(s["suggested_open"])  # type: ignore[arg-type]
         if target > committed:
-            ready.append((m + int(math.ceil(cfg.open_lead_minutes)), target - committed))
+            ready.append((m + math.ceil(cfg.open_lead_minutes), target - committed))
         elif target < committed:
             drop = committed - target
             # cancel not-yet-serving calls first, then close serving counters
@@ -97,7 +97,7 @@ def _run_queue_guard(series: DaySeries, cfg: AdvisorConfig, n_eval: int, seed: i
     rng = np.random.default_rng(seed + 7919)
     serving = np.zeros(n_eval, dtype=int)
     active, pending_at, queue, calm = cfg.min_open, None, 0, 0
-    lead = int(math.ceil(cfg.open_lead_minutes))
+    lead = math.ceil(cfg.open_lead_minutes)
     for m in range(n_eval):
         if pending_at is not None and pending_at <= m:
             active, pending_at = min(cfg.max_open, active + 1), None
@@ -148,7 +148,7 @@ def run_backtest(
         sl, w, ok = _judge(lam, run.serving[sl_m], cfg)
         ok_adv += ok
         ok_fix += _judge(lam, fixed[sl_m], cfg)[2]
-        g_sl, g_w, g_ok = _judge(lam, guard[sl_m], cfg)
+        g_ok = _judge(lam, guard[sl_m], cfg)[2]
         ok_guard += g_ok
         start = series.start + timedelta(minutes=i * INTERVAL)
         s = run.suggestions[i]

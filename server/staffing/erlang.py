@@ -113,7 +113,7 @@ def min_servers(
     if lam == 0:
         return 0
     a = lam / mu
-    start = int(math.floor(a)) + 1  # smallest stable c
+    start = math.floor(a) + 1  # smallest stable c
     if start > max_servers:
         raise ValueError(f"load of {a:.1f} erlangs needs more than {max_servers} servers")
     b = erlang_b(start - 1, a)

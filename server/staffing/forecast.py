@@ -20,8 +20,8 @@ Signals, all minute series ending at the last complete minute:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
 
 import numpy as np
 from scipy.special import gammainc
@@ -79,7 +79,7 @@ class Forecast:
 def kernel(lag: float, shape: float | None, smooth: int = SMOOTH_MINUTES) -> np.ndarray:
     """Weights w_k (k = 0, 1, ... minutes) of the entry -> checkout delay; they sum to 1."""
     if shape is None or math.isinf(shape):
-        lo = int(math.floor(lag))
+        lo = math.floor(lag)
         frac = lag - lo
         w = np.zeros(lo + 2 + smooth)
         half = smooth // 2
@@ -89,7 +89,7 @@ def kernel(lag: float, shape: float | None, smooth: int = SMOOTH_MINUTES) -> np.
                     w[k] += wt / smooth
         return w / w.sum()
     theta = max(lag, 0.1) / shape
-    n = int(math.ceil(lag * (1.0 + 4.0 / math.sqrt(shape)))) + 3
+    n = math.ceil(lag * (1.0 + 4.0 / math.sqrt(shape))) + 3
     cdf = gammainc(shape, np.arange(n + 1) / theta)
     w = np.diff(cdf)
     return w / w.sum()
