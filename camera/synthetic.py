@@ -62,7 +62,7 @@ class Scene:
 
     @property
     def n_frames(self) -> int:
-        return int(round(self.seconds * self.fps))
+        return round(self.seconds * self.fps)
 
     def boxes(self, k: int) -> dict[int, np.ndarray]:
         """Exact person boxes (xyxy pixels) in frame k; boxes may extend past the frame."""

@@ -11,7 +11,7 @@ from tests.camera.conftest import ROOT
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "camera", "evaluate", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "camera", "evaluate", *args], cwd=ROOT, check=False,
                           capture_output=True, text=True, timeout=240)
 
 
