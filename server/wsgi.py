@@ -1,4 +1,4 @@
-"""gunicorn entry point: `gunicorn -w 1 --threads 200 server.wsgi:app` (one worker per process)."""
+"""gunicorn entry point: `gunicorn -w 1 --threads 1000 --worker-connections 2000 server.wsgi:app` (one worker per process)."""
 
 import sys
 

@@ -1,6 +1,8 @@
 """Coalesced publishing: ingests mark areas dirty; one thread per process emits at most every interval.
 
-Bursts of batches for one zone become one update per interval, so sockets are not flooded.
+Bursts of batches for one zone become one update per interval, so sockets are not flooded. Each audience
+has its own cadence: a zone's own kiosks at `interval` (50 ms), managers every 250 ms, and the crowd
+levels every kiosk shows for the other zones once a second (they feed wayfinding, not a counter).
 With the Redis message queue, an emit here reaches clients of every web process.
 """
 
@@ -22,6 +24,8 @@ from server.store.reads import Reader
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 2.0
+MANAGER_INTERVAL = 0.25
+CROWD_INTERVAL = 1.0
 
 
 class LivePublisher:
@@ -31,6 +35,9 @@ class LivePublisher:
         self.metrics, self.interval, self.offline_after = metrics, interval, offline_after
         self.tick_lock_key = tick_lock_key
         self._dirty: set[str] = set()
+        self._mgr_dirty: set[str] = set()
+        self._crowd_dirty: set[str] = set()
+        self._mgr_due = self._crowd_due = 0.0
         self._cameras_dirty = False
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -61,7 +68,7 @@ class LivePublisher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(TICK_SECONDS)
+            self._wake.wait(min(TICK_SECONDS, CROWD_INTERVAL / 2, MANAGER_INTERVAL))
             self._wake.clear()
             started = time.monotonic()
             try:
@@ -76,17 +83,30 @@ class LivePublisher:
             if rest > 0:
                 time.sleep(rest)
 
-    def flush(self) -> None:
+    def flush(self, force: bool = False) -> None:
+        now = time.monotonic()
         with self._lock:
             areas, self._dirty = self._dirty, set()
+            self._mgr_dirty |= areas
+            self._crowd_dirty |= areas
+            mgr: set[str] = set()
+            crowd: set[str] = set()
+            if self._mgr_dirty and (force or now >= self._mgr_due):
+                mgr, self._mgr_dirty, self._mgr_due = self._mgr_dirty, set(), now + MANAGER_INTERVAL
+            if self._crowd_dirty and (force or now >= self._crowd_due):
+                crowd, self._crowd_dirty, self._crowd_due = self._crowd_dirty, set(), now + CROWD_INTERVAL
             cams, self._cameras_dirty = self._cameras_dirty, False
-        if areas:
-            stats = self.reader.area_stats(sorted(areas))
-            public = [public_zone(self.mall, a, s) for a, s in stats.items()]
-            for p in public:
-                self.socketio.emit("zone", p, to=f"zone:{p['zone']}")
-            self.socketio.emit("crowd", {"zones": public}, to="crowd")
-            self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, s) for a, s in stats.items()]}, to="managers")
+        wanted = areas | mgr | crowd
+        if wanted:
+            stats = self.reader.area_stats(sorted(wanted))
+            for a in areas:
+                if a in stats and self.mall.zone(a) is not None:
+                    self.socketio.emit("zone", public_zone(self.mall, a, stats[a]), to=f"zone:{a}")
+            if crowd:
+                public = [public_zone(self.mall, a, stats[a]) for a in sorted(crowd) if self.mall.zone(a) is not None]
+                self.socketio.emit("crowd", {"zones": public}, to="crowd")
+            if mgr:
+                self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, stats[a]) for a in sorted(mgr)]}, to="managers")
             self.metrics.pushes.labels("zones").inc(len(areas))
         if cams:
             self.emit_cameras()
