@@ -5,18 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from camera import cli_evaluate, simulate
+from camera import cli_evaluate, runner, simulate
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m camera", description="Camera node: count people crossing zone entrances.")
     sub = parser.add_subparsers(dest="command", required=True)
-    try:
-        from camera import runner
-
-        runner.add_parser(sub)
-    except ImportError:
-        pass
+    runner.add_parser(sub)
     cli_evaluate.add_parser(sub)
     simulate.add_parser(sub)
     args = parser.parse_args(argv)

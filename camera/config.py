@@ -1,0 +1,74 @@
+"""The camera node's own config (line, in side, detector, optional occupancy polygon).
+
+It comes from the server (`GET /api/v1/cameras/<id>/config`) or a local YAML/JSON file; either way it is
+validated here, and errors name the field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Point = tuple[float, float]
+
+
+class NodeConfig(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    line: tuple[Point, Point]
+    in_side: Literal["left", "right"] = "left"
+    detector: str | dict[str, Any] = "auto"
+    polygon: list[Point] | None = Field(default=None, min_length=3)
+
+    @field_validator("line")
+    @classmethod
+    def _normalised(cls, v: tuple[Point, Point]) -> tuple[Point, Point]:
+        for x, y in v:
+            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.2):
+                raise ValueError("points are normalised image coordinates: x in 0..1, y in 0..1.2")
+        if v[0] == v[1]:
+            raise ValueError("line endpoints must differ")
+        return v
+
+    def pipeline_config(self) -> dict[str, Any]:
+        """The dict `camera.pipeline.build_pipeline` takes."""
+        cfg: dict[str, Any] = {"line": {"p1": list(self.line[0]), "p2": list(self.line[1]), "in_side": self.in_side}}
+        if isinstance(self.detector, dict):
+            cfg["detector"] = dict(self.detector)
+        elif self.detector not in ("auto", ""):
+            cfg["detector"] = {"name": self.detector}
+        if self.polygon:
+            cfg["zone"] = [list(p) for p in self.polygon]
+        return cfg
+
+
+class ConfigError(Exception):
+    """Message names the source and the field."""
+
+
+def parse(data: Any, source: str) -> NodeConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping with line, in_side, detector")
+    try:
+        return NodeConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ConfigError(f"{source}: {path}: {err['msg'].removeprefix('Value error, ')}") from None
+
+
+def load_file(path: str | Path) -> NodeConfig:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--config {p}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ConfigError(f"--config {p}: not valid YAML/JSON: {exc}") from None
+    return parse(data, f"--config {p}")
