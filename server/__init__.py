@@ -27,7 +27,6 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     from server.live.publisher import LivePublisher
     from server.metrics import Metrics
     from server.pages.views import bp as pages_bp
-    from server.pages.views import manager_bp
     from server.redis_client import connect
     from server.store.counts import CountStore
     from server.store.keys import Keys
@@ -69,9 +68,12 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     app.extensions["live"] = live
     register_socket_events(socketio)
     register_error_handlers(app)
-    for bp in (health.bp, auth_bp, ingest_bp, openapi_bp, pages_bp, manager_bp):
+    for bp in (health.bp, auth_bp, ingest_bp, openapi_bp, pages_bp):
         app.register_blueprint(bp)
     _register_optional(app)
+    from server import manager
+
+    manager.register(app)  # the managers' page, its APIs and the alert engine (tick hook)
     cli.register(app)
 
     @app.after_request

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import redis
 from flask_socketio import SocketIO
@@ -45,6 +46,7 @@ class LivePublisher:
         self._thread: threading.Thread | None = None
         self._online: dict[str, bool] = {}
         self._last_tick = 0.0
+        self.tick_hooks: list[Callable[[], object]] = []  # run once per tick under the tick lock (alerts)
 
     def mark_dirty(self, area: str) -> None:
         with self._lock:
@@ -132,6 +134,11 @@ class LivePublisher:
             self._online = online
             self.metrics.cameras_online.set(sum(online.values()))
             self.socketio.emit("cameras", {"cameras": camera_summaries(status)}, to="managers")
+        for hook in self.tick_hooks:
+            try:
+                hook()
+            except Exception:  # one failing hook must not stop the others or the publisher
+                log.exception("tick hook %r failed", hook)
 
     def mark_dirty_all(self) -> None:
         for a in self.mall.area_ids:

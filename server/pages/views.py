@@ -6,17 +6,16 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, send_from_directory, url_for
 
-from server.auth import require_role
-from server.live.payloads import manager_zone, public_zone
-from server.live.publisher import camera_summaries
+from server.live.payloads import public_zone
 from server.mall.schema import Mall
 from server.settings import ROOT
 
 bp = Blueprint("pages", __name__)
-manager_bp = Blueprint("manager", __name__)
 
 VENDOR_FILES = {
     "socket.io.min.js": ROOT / "node_modules/socket.io-client/dist/socket.io.min.js",
+    "uPlot.iife.min.js": ROOT / "node_modules/uplot/dist/uPlot.iife.min.js",
+    "uPlot.min.css": ROOT / "node_modules/uplot/dist/uPlot.min.css",
 }
 
 
@@ -69,32 +68,3 @@ def zones_public():  # type: ignore[no-untyped-def]
     mall: Mall = current_app.extensions["mall"]
     stats = current_app.extensions["reader"].area_stats([z.id for z in mall.zones])
     return jsonify({"zones": [public_zone(mall, a, s) for a, s in stats.items()]})
-
-
-@manager_bp.get("/manager")
-@require_role("manager", "staff", page=True)
-def index():  # type: ignore[no-untyped-def]
-    return _page("manager.html")
-
-
-@manager_bp.get("/api/v1/manager/zones")
-@require_role("manager")
-def zones_manager():  # type: ignore[no-untyped-def]
-    mall: Mall = current_app.extensions["mall"]
-    stats = current_app.extensions["reader"].area_stats(mall.area_ids)
-    return jsonify({"zones": [manager_zone(mall, a, s) for a, s in stats.items()]})
-
-
-@manager_bp.get("/api/v1/manager/cameras")
-@require_role("manager")
-def cameras_manager():  # type: ignore[no-untyped-def]
-    mall: Mall = current_app.extensions["mall"]
-    settings = current_app.extensions["settings"]
-    status = current_app.extensions["reader"].cameras([c.id for c in mall.cameras], settings.camera_offline_seconds)
-    return jsonify({"cameras": camera_summaries(status)})
-
-
-@manager_bp.get("/api/v1/manager/corrections")
-@require_role("manager")
-def corrections():  # type: ignore[no-untyped-def]
-    return jsonify({"corrections": current_app.extensions["reader"].corrections(200)})

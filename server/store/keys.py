@@ -74,3 +74,33 @@ class Keys:
     @property
     def stats(self) -> str:
         return f"{self.prefix}stats"
+
+    # manager page: alerts and staffing decisions (server/manager/)
+    @property
+    def alerts_active(self) -> str:
+        """Hash alert id → JSON of the alerts whose condition still holds (or, for drift, not yet acknowledged)."""
+        return f"{self.prefix}alerts:active"
+
+    @property
+    def alerts_history(self) -> str:
+        """List (newest first, capped) of ended alerts: raised, acknowledged by whom, cleared."""
+        return f"{self.prefix}alerts:history"
+
+    @property
+    def alerts_corrections_seen(self) -> str:
+        """Timestamp of the newest occupancy correction the alert engine has looked at."""
+        return f"{self.prefix}alerts:corr_seen"
+
+    @property
+    def staffing_decisions(self) -> str:
+        """List (newest first, capped) of accepted and dismissed staffing suggestions."""
+        return f"{self.prefix}staffing:decisions"
+
+    @property
+    def staffing_dismissed(self) -> str:
+        """The suggestion last dismissed (JSON), so every manager screen hides it until it changes."""
+        return f"{self.prefix}staffing:dismissed"
+
+    def kiosk_content_emit(self, version: str) -> str:
+        """Set NX by the one web process that emits a content change (others skip it)."""
+        return f"{self.prefix}kiosk:content:emit:{version}"
