@@ -62,12 +62,27 @@ class Simulator:
         self.speed = speed
         self.sent_in = self.sent_out = 0
 
+    def warm_up(self, minutes: float, dt: float = 15.0) -> None:
+        """Fast-forward the model so the mall is already busy when the demo opens; the people it moved
+        arrive at the server as one event per camera, so server occupancy matches the model."""
+        self.sim_clock -= timedelta(minutes=minutes)
+        totals: dict[str, list[int]] = {}
+        for _ in range(int(minutes * 60 / dt)):
+            self.sim_clock += timedelta(seconds=dt)
+            for area, (cin, cout) in self.model.step(self.sim_clock, dt).areas.items():
+                acc = totals.setdefault(area, [0, 0])
+                acc[0] += cin
+                acc[1] += cout
+        self._spool({a: (v[0], v[1]) for a, v in totals.items()})
+
     def step(self, dt: float) -> None:
         """Advance the model by dt simulated seconds; spool each camera's share with the real time."""
         self.sim_clock += timedelta(seconds=dt)
-        counts = self.model.step(self.sim_clock, dt)
+        self._spool(self.model.step(self.sim_clock, dt).areas)
+
+    def _spool(self, areas: dict[str, tuple[int, int]]) -> None:
         now = time.time()
-        for area, (cin, cout) in counts.areas.items():
+        for area, (cin, cout) in areas.items():
             cams = self.by_area.get(area) or []
             if not cams or (cin == 0 and cout == 0):
                 continue
@@ -109,7 +124,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tokens", default="var/demo/camera_tokens.json", help="JSON {camera_id: token} from 'flask demo setup'")
     p.add_argument("--mall", default=None, help="mall config file (default: the built-in mall)")
     p.add_argument("--scenario", choices=SCENARIOS, default="normal")
-    p.add_argument("--scale", type=float, default=3.0, help="traffic multiplier")
+    p.add_argument("--scale", type=float, default=6.0, help="traffic multiplier (1.0 = a quiet weekday)")
+    p.add_argument("--warmup", type=float, default=90.0, help="simulated minutes played at start-up so the mall is busy")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--skip", action="append", default=[], help="camera id played by a real camera node")
@@ -138,6 +154,8 @@ def main(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if args.warmup > 0:
+        sim.warm_up(args.warmup)
     log.info("simulating %d cameras (%s, scale %.1f) into %s", len(sim.pushers), args.scenario, args.scale, args.server)
     sim.run(stop, args.duration)
     log.info("stopped: %d in, %d out spooled", sim.sent_in, sim.sent_out)
