@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     from server import manager
 
     manager.register(app)  # the managers' page, its APIs and the alert engine (tick hook)
+    from server.kiosk.api import setup as kiosk_setup
+
+    kiosk_setup(app)  # kiosk content, heartbeats, engagement, assistance requests
     cli.register(app)
 
     @app.after_request
@@ -89,6 +92,9 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
 
     if background:
         live.start()
+        from server.kiosk.api import start_background as kiosk_background
+
+        kiosk_background(app)
         staffing = app.extensions.get("staffing")
         if staffing is not None and settings.staffing:
             staffing.start()

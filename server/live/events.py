@@ -7,7 +7,11 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
+from server.assist.api import store as assist_store
 from server.auth.guard import current_user
+from server.errors import ApiError
+from server.kiosk.api import heartbeat_from
+from server.kiosk.registry import KIOSK_ID
 from server.live.payloads import manager_zone, public_zone
 from server.live.publisher import camera_summaries
 
@@ -30,13 +34,29 @@ def register_socket_events(socketio: SocketIO) -> None:
             return {"ok": False, "error": "unknown_zone", "field": "zone"}
         reader = current_app.extensions["reader"]
         stats = reader.area_stats([z.id for z in mall.zones])
+        kiosk = data.get("kiosk") if isinstance(data, dict) else None
+        if kiosk is not None and (not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk)):
+            return {"ok": False, "error": "invalid", "field": "kiosk"}
         join_room("crowd")
         snapshot = {"zones": [public_zone(mall, a, s) for a, s in stats.items()]}
         if zone:
             join_room(f"zone:{zone}")
             socketio.emit("zone", public_zone(mall, zone, stats[zone]), to=request.sid)  # type: ignore[attr-defined]
         socketio.emit("crowd", snapshot, to=request.sid)  # type: ignore[attr-defined]
+        if kiosk:  # the kiosk's own room: its assistance requests; resync the latest one on every (re)connect
+            join_room(f"kiosk:{kiosk}")
+            latest = assist_store().latest_for_kiosk(kiosk)
+            if latest is not None:
+                socketio.emit("assist", latest, to=request.sid)  # type: ignore[attr-defined]
         return {"ok": True}
+
+    @socketio.on("kiosk_heartbeat")
+    def _kiosk_heartbeat(data: Any = None) -> dict[str, Any]:
+        try:
+            rec = heartbeat_from(data)
+        except ApiError as exc:
+            return {"ok": False, "error": exc.error, "field": exc.field}
+        return {"ok": True, "ts": rec["ts"]}
 
     @socketio.on("subscribe_managers")
     def _subscribe_managers(*_: Any) -> dict[str, Any]:

@@ -75,6 +75,50 @@ class Keys:
     def stats(self) -> str:
         return f"{self.prefix}stats"
 
+    # kiosks (server/kiosk) and assistance requests (server/assist)
+    @property
+    def kiosk_heartbeats(self) -> str:
+        """Hash kiosk id → JSON {zone, ts, version}."""
+        return f"{self.prefix}kiosk:hb"
+
+    def kiosk_engagement(self, day: str, zone: str) -> str:
+        """Hash of one zone's engagement counters for a local day: sessions, session_ms, tap:<feature>."""
+        return f"{self.prefix}kiosk:eng:{day}:{zone}"
+
+    def kiosk_engagement_days(self, day: str) -> str:
+        """Set of zones with engagement on a day (so reads need no SCAN)."""
+        return f"{self.prefix}kiosk:eng:{day}:zones"
+
+    @property
+    def assist_seq(self) -> str:
+        return f"{self.prefix}assist:seq"
+
+    def assist_request(self, req_id: str) -> str:
+        """Hash of one assistance request (the fields of the API object)."""
+        return f"{self.prefix}assist:req:{req_id}"
+
+    @property
+    def assist_open(self) -> str:
+        """Sorted set of open (sent or acknowledged) request ids by creation time."""
+        return f"{self.prefix}assist:open"
+
+    @property
+    def assist_all(self) -> str:
+        """Sorted set of recent request ids by creation time (trimmed)."""
+        return f"{self.prefix}assist:all"
+
+    def assist_kiosk_open(self, kiosk: str) -> str:
+        """The id of a kiosk's open request, if any."""
+        return f"{self.prefix}assist:kiosk:{kiosk}:open"
+
+    def assist_kiosk_last(self, kiosk: str) -> str:
+        """The id of a kiosk's latest request; its TTL is the minimum gap between requests."""
+        return f"{self.prefix}assist:kiosk:{kiosk}:last"
+
+    def assist_kiosk_latest(self, kiosk: str) -> str:
+        """The id of a kiosk's latest request, kept a day for resync after a reconnect."""
+        return f"{self.prefix}assist:kiosk:{kiosk}:latest"
+
     # manager page: alerts and staffing decisions (server/manager/)
     @property
     def alerts_active(self) -> str:

@@ -1,0 +1,1 @@
+"""Assistance requests from kiosks: create (public, rate-limited per kiosk), acknowledge and resolve (staff)."""

@@ -1,0 +1,1 @@
+"""Zone kiosks: content files, the trade-in subsidy calculator, heartbeats, engagement analytics."""
