@@ -49,8 +49,8 @@ def server_env(redis_url: str, port: int, prefix: str = "t:", **extra: str) -> d
 class ServerProcess:
     """`python -m server` in its own process, reached over the network like a real client would."""
 
-    def __init__(self, redis_url: str, prefix: str = "t:", **extra: str) -> None:
-        self.port = free_port()
+    def __init__(self, redis_url: str, prefix: str = "t:", port: int | None = None, **extra: str) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = server_env(redis_url, self.port, prefix, **extra)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -72,7 +72,11 @@ class ServerProcess:
     def kill(self, sig: int = signal.SIGTERM) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
-            self.proc.wait(10)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
 
 
 @pytest.fixture(scope="session")
