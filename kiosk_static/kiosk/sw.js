@@ -1,0 +1,48 @@
+/* Kiosk service worker (scope /kiosk/): the page, its scripts, styles, the mall plan and the zone's content
+   keep working offline. Pages and data: network first, cache fallback. Scripts and styles: cache first,
+   refreshed in the background. Live data (Socket.IO, checkout, assist, POSTs) is never cached. */
+"use strict";
+const STATIC = "kiosk-static-v1";
+const PAGES = "kiosk-pages-v1";
+const ASSETS = ["/static/common/base.css", "/static/common/live.js", "/static/common/icon.svg", "/static/kiosk/kiosk.css",
+  "/static/kiosk/zone.js", "/static/kiosk/map.js", "/static/kiosk/pictures.js", "/static/kiosk/subsidy.js",
+  "/vendor/socket.io.min.js"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(STATIC).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
+});
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k !== STATIC && k !== PAGES).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+function networkFirst(req) {
+  return fetch(req).then((res) => {
+    if (res.ok) { const copy = res.clone(); caches.open(PAGES).then((c) => c.put(req, copy)); }
+    return res;
+  }).catch(() => caches.match(req, { ignoreVary: true }).then((hit) => hit || caches.match(new URL(req.url).pathname)
+    .then((h2) => h2 || new Response(JSON.stringify({ error: "offline", detail: "no network and nothing cached", field: null }),
+      { status: 503, headers: { "Content-Type": "application/json" } }))));
+}
+function cacheFirst(req) {
+  return caches.match(req).then((hit) => {
+    const fresh = fetch(req).then((res) => {
+      if (res.ok) { const copy = res.clone(); caches.open(STATIC).then((c) => c.put(req, copy)); }
+      return res;
+    });
+    if (hit) { fresh.catch(() => null); return hit; }
+    return fresh;
+  });
+}
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  const p = url.pathname;
+  if (p.startsWith("/socket.io/") || p === "/api/v1/kiosk/checkout" || p.startsWith("/api/v1/assist")) return;
+  if (p.startsWith("/static/") || p.startsWith("/vendor/")) { event.respondWith(cacheFirst(req)); return; }
+  if (p.startsWith("/kiosk/") || p === "/api/v1/mall" || p.startsWith("/api/v1/kiosk/content/")) { event.respondWith(networkFirst(req)); }
+});
