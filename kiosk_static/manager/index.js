@@ -1,35 +1,191 @@
+/* Manager page boot: who am I (manager sees everything, staff only the assistance inbox and counters),
+   floor map, zone table (sort, filter), zone detail, live updates over Socket.IO. */
 "use strict";
 (async function () {
-  const who = await (await fetch("/api/v1/session")).json();
-  if (!who.user) { location.href = "/login?next=/manager"; return; }
-  document.getElementById("who").textContent = who.user.name + " (" + who.user.role + ")";
-  const mall = await (await fetch("/api/v1/mall")).json();
+  const $ = (id) => document.getElementById(id);
+  const S = Mgr.state;
+  const user = await Mgr.session();
+  if (!user) return;
+  const isManager = user.role === "manager";
+  document.body.classList.add("role-" + user.role);
+  $("who").textContent = user.name + " (" + user.role + ")";
+  S.mall = await (await fetch("/api/v1/mall")).json();
+  for (const z of S.mall.zones) S.zones[z.id] = z;
+
+  MgrPanels.loadCounters();
+  MgrPanels.loadAssist();
+
+  // ---------------------------------------------------------------- zone table
   const tbody = document.querySelector("#zones tbody");
   const rows = {};
-  for (const z of mall.zones) {
-    const tr = Live.el("tr", { "data-zone": z.id });
-    tr.append(Live.el("td", {}, z.name_en + " · " + z.name_zh), Live.el("td", {}, String(z.floor)));
-    for (const k of ["occupancy", "pct", "in_15m", "out_15m", "in_today"]) tr.append(Live.el("td", { class: "num", "data-k": k }, "–"));
-    tbody.append(tr);
-    rows[z.id] = tr;
-  }
-  const socket = Live.connect((s) => s.emit("subscribe_managers", {}, (ack) => {
-    if (!ack || !ack.ok) location.href = "/login?next=/manager";
-  }), document.getElementById("conn"));
-  socket.on("zones", (m) => {
-    for (const z of m.zones) {
-      if (z.zone === "mall") {
-        document.getElementById("mall-total").textContent = `In mall: ${z.occupancy} · entries today ${z.in_today}`;
-        continue;
-      }
-      const tr = rows[z.zone];
-      if (!tr) continue;
-      for (const td of tr.querySelectorAll("td[data-k]")) td.textContent = z[td.dataset.k];
-      tr.className = "lv-" + z.level;
+  let sortKey = "pct", sortDir = -1;
+  if (isManager) {
+    const floorSel = $("f-floor"), catSel = $("f-cat");
+    for (const f of S.mall.floors) floorSel.append(Mgr.el("option", { value: String(f.id) }, f.name_en));
+    for (const c of [...new Set(S.mall.zones.map((z) => z.category))].sort()) catSel.append(Mgr.el("option", { value: c }, c));
+    for (const z of S.mall.zones) {
+      S.stats[z.id] = { zone: z.id, occupancy: 0, pct: 0, in_15m: 0, trend: 0, level: "quiet", capacity: z.capacity };
+      const tr = Mgr.el("tr", { "data-zone": z.id, "data-floor": String(z.floor), "data-category": z.category, tabindex: "0" });
+      tr.append(Mgr.el("td", {}, z.name_en + " · " + z.name_zh), Mgr.el("td", {}, String(z.floor)), Mgr.el("td", { class: "muted" }, z.category));
+      for (const k of ["occupancy", "pct", "in_15m", "trend"]) tr.append(Mgr.el("td", { class: "num", "data-k": k }, "0"));
+      const sp = Mgr.el("td", { class: "spark", "data-k": "spark" });
+      tr.append(sp);
+      tr.addEventListener("click", () => openDetail(z.id));
+      tbody.append(tr);
+      rows[z.id] = tr;
     }
-  });
-  socket.on("cameras", (m) => {
-    const on = m.cameras.filter((c) => c.online).length;
-    document.getElementById("cams").textContent = `Cameras online: ${on} / ${m.cameras.length}`;
-  });
+    const applyFilter = () => {
+      for (const z of S.mall.zones) {
+        const show = (!floorSel.value || String(z.floor) === floorSel.value) && (!catSel.value || z.category === catSel.value);
+        rows[z.id].hidden = !show;
+      }
+    };
+    floorSel.addEventListener("change", applyFilter);
+    catSel.addEventListener("change", applyFilter);
+    for (const th of document.querySelectorAll("#zones th[data-sort]")) {
+      th.addEventListener("click", () => {
+        const k = th.dataset.sort;
+        sortDir = sortKey === k ? -sortDir : (k === "name" || k === "floor" ? 1 : -1);
+        sortKey = k;
+        for (const o of document.querySelectorAll("#zones th[data-sort]")) o.removeAttribute("aria-sort");
+        th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+        sortTable();
+      });
+    }
+    MgrMap.build(S.mall, openDetail);
+    MgrPanels.wireStaffing();
+    MgrPanels.loadStaffing();
+    MgrPanels.loadAlerts();
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: S.mall.mall.timezone }).format(new Date());
+    MgrPanels.wireExport(today);
+    $("alert-badge").addEventListener("click", () => $("alerts-card").scrollIntoView({ behavior: "smooth" }));
+    $("hist-toggle").addEventListener("click", () => { $("alert-history").hidden = !$("alert-history").hidden; });
+  } else {
+    for (const n of document.querySelectorAll("[data-role=manager]")) n.remove();
+  }
+
+  let sortPending = false;
+  function sortTable() {
+    sortPending = false;
+    const val = (id) => {
+      const z = S.zones[id], s = S.stats[id];
+      if (sortKey === "name") return z.name_en;
+      if (sortKey === "floor") return z.floor;
+      return s[sortKey] || 0;
+    };
+    const ids = Object.keys(rows).sort((a, b) => {
+      const va = val(a), vb = val(b);
+      return (va < vb ? -1 : va > vb ? 1 : 0) * sortDir || (S.zones[a].name_en < S.zones[b].name_en ? -1 : 1);
+    });
+    for (const id of ids) tbody.append(rows[id]);
+  }
+  function scheduleSort() { if (!sortPending) { sortPending = true; setTimeout(sortTable, 1000); } }
+
+  function setCell(tr, k, v) { const td = tr.querySelector("td[data-k=" + k + "]"); if (td) td.textContent = v; }
+
+  function applyZone(z) {
+    if (z.zone === "mall") {
+      $("mall-total").textContent = "In mall: " + z.occupancy + " · entries today " + z.in_today;
+      return;
+    }
+    const s = Object.assign(S.stats[z.zone] || {}, z);
+    S.stats[z.zone] = s;
+    MgrMap.update(z);
+    const tr = rows[z.zone];
+    if (tr) {
+      setCell(tr, "occupancy", String(z.occupancy));
+      setCell(tr, "pct", String(Math.round(z.pct)));
+      setCell(tr, "in_15m", String(z.in_15m));
+      tr.dataset.band = String(Mgr.band(z.pct));
+    }
+    if (current === z.zone) {
+      $("d-occ").textContent = String(z.occupancy);
+      $("d-pct").textContent = z.pct + " % of safe capacity";
+    }
+  }
+
+  // ---------------------------------------------------------------- sparklines and trend
+  async function loadSparks() {
+    try {
+      const res = await Mgr.api("/api/v1/manager/sparklines");
+      for (const [id, sp] of Object.entries(res.zones)) {
+        if (!rows[id]) continue;
+        S.stats[id].trend = sp.trend;
+        const td = rows[id].querySelector("td[data-k=trend]");
+        td.textContent = (sp.trend > 0 ? "▲ +" : sp.trend < 0 ? "▼ " : "■ ") + sp.trend;
+        td.className = "num trend " + (sp.trend > 0 ? "up" : sp.trend < 0 ? "down" : "flat");
+        MgrCharts.sparkline(rows[id].querySelector("td[data-k=spark]"), id, sp.entries);
+      }
+      scheduleSort();
+    } catch (e) { /* retried on the next round */ }
+  }
+  async function loadFootfall() {
+    try { MgrCharts.footfall(await Mgr.api("/api/v1/manager/footfall")); } catch (e) { /* next round */ }
+  }
+
+  // ---------------------------------------------------------------- zone detail
+  let current = null;
+  async function openDetail(id) {
+    current = id;
+    const z = S.zones[id];
+    MgrMap.select(id, z.floor);
+    for (const tr of Object.values(rows)) tr.classList.toggle("selected", tr.dataset.zone === id);
+    $("detail").hidden = false;
+    $("d-name").textContent = z.name_en + " · " + z.name_zh;
+    await refreshDetail();
+  }
+  async function refreshDetail() {
+    if (!current) return;
+    const id = current;
+    let d;
+    try { d = await Mgr.api("/api/v1/manager/zones/" + encodeURIComponent(id)); } catch (e) { $("d-pct").textContent = Mgr.errText(e); return; }
+    if (current !== id) return;
+    $("d-occ").textContent = String(d.occupancy);
+    $("d-cap").textContent = String(d.capacity);
+    $("d-pct").textContent = d.pct + " % of safe capacity · floor " + d.floor + " · " + d.category;
+    $("d-in1h").textContent = String(d.in_1h);
+    $("d-out1h").textContent = String(d.out_1h);
+    $("d-lw-date").textContent = d.curve.last_week_date;
+    MgrCharts.zoneCurve(d);
+    const cams = $("d-cams");
+    Mgr.clear(cams);
+    for (const c of d.cameras) cams.append(Mgr.el("li", { class: c.online ? "on" : "off", "data-camera": c.camera },
+      c.camera + (c.online ? " · online" : " · offline") + (c.fps ? " · " + Number(c.fps).toFixed(0) + " fps" : "")));
+    if (!d.cameras.length) cams.append(Mgr.el("li", { class: "muted" }, "none"));
+    const ks = $("d-kiosks");
+    Mgr.clear(ks);
+    for (const k of d.kiosks) ks.append(Mgr.el("li", { class: k.online ? "on" : "off" }, k.kiosk + (k.online ? " · online" : " · offline")));
+    if (!d.kiosks.length) ks.append(Mgr.el("li", { class: "muted" }, "none reporting"));
+    const al = $("d-alerts");
+    Mgr.clear(al);
+    for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, a.message));
+  }
+  $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
+
+  // ---------------------------------------------------------------- live
+  const socket = Live.connect((s) => s.emit("subscribe_managers", {}, (ack) => {
+    if (!ack || !ack.ok) Mgr.toLogin();
+  }), $("conn"));
+  socket.on("assist", (r) => MgrPanels.onAssist(r));
+  socket.on("counters", (m) => MgrPanels.renderCounters(m.counters, m.audit));
+  if (isManager) {
+    socket.on("zones", (m) => { for (const z of m.zones) applyZone(z); if (sortKey === "pct" || sortKey === "occupancy" || sortKey === "in_15m") scheduleSort(); });
+    socket.on("cameras", (m) => {
+      const on = m.cameras.filter((c) => c.online).length;
+      $("cams").textContent = "Cameras online: " + on + " / " + m.cameras.length;
+    });
+    socket.on("alert", (a) => MgrPanels.onAlert(a));
+    socket.on("staffing", (s) => { MgrPanels.renderStaffing(s); MgrPanels.loadCounters(); });
+    socket.on("staffing_decision", (d) => MgrPanels.setDecision(d));
+    socket.on("connect", () => { MgrPanels.loadAlerts(); MgrPanels.loadStaffing(); });
+    loadSparks();
+    loadFootfall();
+    setInterval(loadSparks, 60000);
+    setInterval(loadFootfall, 60000);
+    setInterval(refreshDetail, 15000);
+  } else {
+    socket.on("staffing", () => MgrPanels.loadCounters());
+  }
+  socket.on("connect", () => { MgrPanels.loadAssist(); MgrPanels.loadCounters(); });
+  document.body.dataset.ready = "1";
 })();
