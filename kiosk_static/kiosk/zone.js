@@ -242,7 +242,11 @@
       return b;
     }));
   }
-  function pickDest(id) { if (map) { map.setTarget(id); map.setLevels(crowd); } renderMapSide(); show("map"); }
+  function pickDest(id) {
+    if (map) { map.setTarget(id); map.setLevels(crowd); }
+    renderMapSide(); show("map");
+    $("map").scrollIntoView({ block: "start" });
+  }
   function renderAssist() {
     const box = $("assist");
     const a = assist;

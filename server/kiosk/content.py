@@ -107,7 +107,7 @@ class ZoneContent(Strict):
 def _check_products(products: list[Product], labels: dict[str, Text], promotions: list[Promotion]) -> None:
     ids = [p.id for p in products]
     for i, p in enumerate(products):
-        if ids.count(p.id) > 1:
+        if p.id in ids[:i]:
             raise ValueError(f"products[{i}].id: duplicate product id {p.id!r}")
         for key in p.specs:
             if key not in labels:
@@ -153,10 +153,11 @@ class SubsidyRules(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> SubsidyRules:
-        ids = [c.id for c in self.categories]
+        seen: set[str] = set()
         for i, c in enumerate(self.categories):
-            if ids.count(c.id) > 1:
+            if c.id in seen:
                 raise ValueError(f"categories[{i}].id: duplicate subsidy category {c.id!r}")
+            seen.add(c.id)
         return self
 
     def category(self, cid: str) -> SubsidyCategory | None:

@@ -1,0 +1,95 @@
+"""Assistance requests over HTTP on a real Redis: the contract, roles + CSRF, transitions, the per-kiosk rate limit."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from server.assist.store import AssistError, AssistStore
+from server.store.keys import Keys
+from tests.conftest import make_user
+
+FIELDS = {"id", "zone", "kiosk", "reason", "state", "created", "updated", "by_name"}
+
+
+def staff_client(app, r: redis.Redis, role: str = "staff", name: str = "wangli"):  # type: ignore[no-untyped-def]
+    user, pw = make_user(r, name, role)
+    c = app.test_client()
+    res = c.post("/login", data={"username": user, "password": pw})
+    assert res.status_code == 302
+    csrf = c.get("/api/v1/session").get_json()["csrf"]
+    return c, {"X-CSRF-Token": csrf}
+
+
+def test_round_trip_contract(app, client, r) -> None:  # type: ignore[no-untyped-def]
+    res = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-1", "reason": "product_question"})
+    assert res.status_code == 201
+    body = res.get_json()
+    assert set(body) == FIELDS
+    assert body["state"] == "sent" and body["by_name"] is None and body["zone"] == "fridges" and body["kiosk"] == "fridges-1"
+    staff, h = staff_client(app, r)
+    listed = staff.get("/api/v1/assist?state=open").get_json()["requests"]
+    assert [x["id"] for x in listed] == [body["id"]]
+    ack = staff.post(f"/api/v1/assist/{body['id']}/ack", headers=h)
+    assert ack.status_code == 200
+    assert ack.get_json()["state"] == "acknowledged" and ack.get_json()["by_name"] == "Wangli"
+    assert staff.post(f"/api/v1/assist/{body['id']}/ack", headers=h).status_code == 409
+    done = staff.post(f"/api/v1/assist/{body['id']}/resolve", headers=h).get_json()
+    assert done["state"] == "resolved" and done["by_name"] == "Wangli" and done["updated"] >= done["created"]
+    assert staff.get("/api/v1/assist?state=open").get_json()["requests"] == []
+    assert [x["state"] for x in staff.get("/api/v1/assist?state=all").get_json()["requests"]] == ["resolved"]
+    assert staff.post(f"/api/v1/assist/{body['id']}/resolve", headers=h).status_code == 409
+
+
+def test_staff_endpoints_need_login_role_and_csrf(app, client, r) -> None:  # type: ignore[no-untyped-def]
+    rid = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "k-2", "reason": "other"}).get_json()["id"]
+    assert client.get("/api/v1/assist").status_code == 401
+    assert client.post(f"/api/v1/assist/{rid}/ack").status_code == 401
+    staff, h = staff_client(app, r, "manager", "boss")
+    res = staff.post(f"/api/v1/assist/{rid}/ack")
+    assert res.status_code == 403 and res.get_json()["field"] == "X-CSRF-Token"
+    assert staff.post("/api/v1/assist/a999/ack", headers=h).get_json()["field"] == "id"
+    assert staff.get("/api/v1/assist?state=closed").get_json()["field"] == "state"
+    # resolving without an ack names the resolver
+    assert staff.post(f"/api/v1/assist/{rid}/resolve", headers=h).get_json()["by_name"] == "Boss"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (None, "body"), ([], "body"),
+    ({"kiosk": "k", "reason": "other"}, "zone"),
+    ({"zone": "atlantis", "kiosk": "k", "reason": "other"}, "zone"),
+    ({"zone": "fridges", "reason": "other"}, "kiosk"),
+    ({"zone": "fridges", "kiosk": "K_1", "reason": "other"}, "kiosk"),
+    ({"zone": "fridges", "kiosk": "x" * 65, "reason": "other"}, "kiosk"),
+    ({"zone": "fridges", "kiosk": "k", "reason": "lost-child"}, "reason"),
+    ({"zone": "fridges", "kiosk": "k"}, "reason"),
+])
+def test_bad_requests_are_4xx_naming_the_field(client, body, field: str) -> None:  # type: ignore[no-untyped-def]
+    res = client.post("/api/v1/assist", json=body) if body is not None else client.post("/api/v1/assist", data="nope")
+    assert res.status_code == 400
+    assert res.get_json()["field"] == field
+    assert set(res.get_json()) == {"error", "detail", "field"}
+
+
+def test_rate_limit_one_open_request_and_a_gap(r) -> None:  # type: ignore[no-untyped-def]
+    s = AssistStore(r, Keys("t:"), min_gap_seconds=30)
+    a = s.create("fridges", "k-1", "other", now=1000.0)
+    with pytest.raises(AssistError) as err:
+        s.create("fridges", "k-1", "other", now=1001.0)
+    assert err.value.status == 429 and err.value.error == "already_open" and 1 <= err.value.retry_after <= 30
+    s.create("fridges", "k-2", "other", now=1001.0)  # another kiosk is not limited
+    s.transition(a["id"], "resolved", "Li")
+    with pytest.raises(AssistError) as err:  # resolved, but less than 30 s since the last request
+        s.create("fridges", "k-1", "other")
+    assert err.value.error == "too_soon" and 1 <= err.value.retry_after <= 30
+    r.delete(Keys("t:").assist_kiosk_last("k-1"))  # the gap elapsed
+    assert s.create("fridges", "k-1", "checkout_help")["state"] == "sent"
+
+
+def test_http_429_has_retry_after(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"zone": "fridges", "kiosk": "k-9", "reason": "other"}
+    assert client.post("/api/v1/assist", json=body).status_code == 201
+    res = client.post("/api/v1/assist", json=body)
+    assert res.status_code == 429
+    assert 1 <= int(res.headers["Retry-After"]) <= 30
+    assert res.get_json()["field"] == "kiosk"
