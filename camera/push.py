@@ -42,6 +42,7 @@ class Pusher:
     health: Health = field(default_factory=Health)
     session: requests.Session = field(default_factory=requests.Session)
     timeout: float = 5.0
+    backoff_max: float = BACKOFF_MAX
 
     def __post_init__(self) -> None:
         self.server = self.server.rstrip("/")
@@ -83,7 +84,7 @@ class Pusher:
         return self._fail(f"HTTP {res.status_code}: {detail}")
 
     def _fail(self, why: str) -> int:
-        self.backoff = BACKOFF_START if self.backoff == 0 else min(BACKOFF_MAX, self.backoff * 2)
+        self.backoff = BACKOFF_START if self.backoff == 0 else min(self.backoff_max, self.backoff * 2)
         if why != self.last_error:
             log.warning("push to %s failed: %s (retry in %.0f s; %d events kept)", self.server, why, self.backoff, self.spool.depth())
         self.last_error = why
