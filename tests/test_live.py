@@ -139,3 +139,14 @@ def test_two_server_processes_share_updates_through_redis(redis_url: str, r, tok
     finally:
         a.kill()
         b.kill()
+
+
+def test_login_backs_off_after_repeated_failures(live: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    user, pw = make_user(r, "target", "manager")
+    for _ in range(5):
+        res = requests.post(live.url + "/login", data={"username": user, "password": "guess"}, allow_redirects=False, timeout=5)
+        assert res.status_code == 302 and "error=1" in res.headers["Location"]
+    res = requests.post(live.url + "/login", data={"username": user, "password": pw}, allow_redirects=False, timeout=5)
+    assert res.status_code == 429 and int(res.headers["Retry-After"]) > 0 and res.json()["field"] == "username"
+    r.delete(*[k for k in r.keys("t:login:fail:*")])  # lock served its purpose; the right password works again
+    assert requests.post(live.url + "/login", data={"username": user, "password": pw}, allow_redirects=False, timeout=5).status_code == 302

@@ -7,6 +7,7 @@ import time
 from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, session, url_for
 
 from server.auth.guard import csrf_token, current_user
+from server.auth.throttle import LoginThrottle
 from server.auth.users import Users
 
 bp = Blueprint("auth", __name__)
@@ -32,9 +33,19 @@ def login_post():  # type: ignore[no-untyped-def]
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     nxt = request.form.get("next") or request.args.get("next")
+    throttle = LoginThrottle(current_app.extensions["redis"], current_app.config["KEY_PREFIX"])
+    ip = request.remote_addr or "?"
+    wait = throttle.retry_after(ip, username)
+    if wait:
+        resp = jsonify({"error": "too_many_attempts", "detail": f"too many failed logins; try again in {wait} s", "field": "username"})
+        resp.status_code = 429
+        resp.headers["Retry-After"] = str(wait)
+        return resp
     rec = users.authenticate(username, password)
     if rec is None:
+        throttle.failed(ip, username)
         return redirect(url_for("auth.login", error="1", next=nxt or None))
+    throttle.succeeded(ip, username)
     session.clear()
     session.permanent = True
     session["user"] = {"username": username, "role": rec["role"], "name": rec["name"]}
