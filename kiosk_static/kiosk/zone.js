@@ -371,13 +371,20 @@
     coTimer = setTimeout(refreshCheckout, 10000);
     try { checkout = await getJSON("/api/v1/kiosk/checkout"); renderCheckout(); } catch (e) { /* offline: keep the last figures */ }
   }
+  let assistRetryAt = 0; // the server allows one request per kiosk every 30 s; don't send what it would refuse
   async function callStaff(reason) {
     assistNote = "";
+    const wait = Math.ceil((assistRetryAt - Date.now()) / 1000);
+    if (wait > 0) { assistNote = t("too_soon")(wait); renderAssist(); return; }
     try {
       const r = await fetch("/api/v1/assist", { method: "POST", headers: { "Content-Type": "application/json" },
                                                 body: JSON.stringify({ zone: zoneId, kiosk: KIOSK, reason }) });
-      if (r.status === 201) { assist = await r.json(); }
-      else if (r.status === 429) { assistNote = t("too_soon")(r.headers.get("Retry-After") || "30"); }
+      if (r.status === 201) { assist = await r.json(); assistRetryAt = Date.now() + 30000; }
+      else if (r.status === 429) {
+        const ra = Number(r.headers.get("Retry-After")) || 30;
+        assistRetryAt = Date.now() + ra * 1000;
+        assistNote = t("too_soon")(ra);
+      }
       else { assistNote = t("send_failed"); }
     } catch (e) { assistNote = t("send_failed"); }
     renderAssist();

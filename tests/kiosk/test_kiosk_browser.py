@@ -1,0 +1,318 @@
+"""The zone kiosk in real Chromium (Playwright) against real server processes, a real Redis and real Socket.IO."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+import yaml
+from playwright.sync_api import expect
+
+from server.kiosk.content import DEFAULT_CONTENT_DIR
+from tests.browser import chromium, console_errors
+from tests.conftest import ROOT, ServerProcess, login, make_user
+from tests.helpers import auth, ev
+
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture(scope="module")
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("kiosk") / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def kserver(redis_url: str, content_dir: Path) -> Iterator[ServerProcess]:
+    """A server reading a copy of the content, so tests can edit it."""
+    s = ServerProcess(redis_url, KIOSK_CONTENT_DIR=str(content_dir)).start()
+    yield s
+    s.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def ks(kserver: ServerProcess, r) -> ServerProcess:  # type: ignore[no-untyped-def]
+    """The kiosk server with an empty Redis."""
+    return kserver
+
+
+def open_kiosk(browser, base: str, zone: str, viewport=PORTRAIT, query: str = ""):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport=viewport, has_touch=True)
+    page = ctx.new_page()
+    errors = console_errors(page)
+    page.goto(f"{base}/kiosk/{zone}{query}")
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#conn")).to_have_class("conn online", timeout=5000)
+    return ctx, page, errors
+
+
+def test_every_zone_renders_in_both_orientations_and_languages(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+    mall = requests.get(ks.url + "/api/v1/mall", timeout=5).json()
+    ctx = browser.new_context(viewport=PORTRAIT, has_touch=True)
+    page = ctx.new_page()
+    errors = console_errors(page)
+    t0 = time.monotonic()
+    for z in mall["zones"]:
+        page.set_viewport_size(PORTRAIT)
+        page.goto(f"{ks.url}/kiosk/{z['id']}?kiosk=render-check")
+        page.wait_for_selector("body[data-ready='1']")
+        expect(page.locator("#zone-zh")).to_have_text(z["name_zh"])
+        expect(page.locator("#conn")).to_have_class("conn online")
+        n_products = page.locator("#products .product").count()
+        page.locator("#lang").tap()
+        expect(page.locator("#zone-zh")).to_have_text(z["name_en"])
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator(".k-tab[data-tab=products]")).to_have_text("Featured")
+        assert page.locator("#products .product").count() == n_products
+        for vp in (PORTRAIT, LANDSCAPE):
+            page.set_viewport_size(vp)
+            dims = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth, "
+                                 "document.querySelector('.k-main').getBoundingClientRect().width]")
+            assert dims[0] <= dims[1], f"{z['id']} overflows horizontally at {vp}: {dims}"
+            assert dims[2] > 400, f"{z['id']}: main panel too narrow at {vp}: {dims}"
+            assert page.locator(".k-tab[data-tab=help]").is_visible()
+        page.locator("#lang").tap()
+        expect(page.locator("#zone-zh")).to_have_text(z["name_zh"])
+    assert errors == [], errors[:5]
+    assert time.monotonic() - t0 < 90
+    ctx.close()
+
+
+def _small_targets(page) -> list:  # type: ignore[no-untyped-def]
+    return page.evaluate("""() => [...document.querySelectorAll('button, a, [role=button], .zone-g')]
+        .filter(e => e.offsetParent !== null || e instanceof SVGElement)
+        .map(e => { const r = e.getBoundingClientRect(); return [e.id || e.className.baseVal || e.className || e.tagName,
+                    e.textContent.trim().slice(0, 20), Math.round(r.width), Math.round(r.height)]; })
+        .filter(([, , w, h]) => w > 0 && h > 0 && (w < 48 || h < 48))""")
+
+
+def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+    for vp in (PORTRAIT, LANDSCAPE):
+        ctx, page, errors = open_kiosk(browser, ks.url, "fridges", vp, "?kiosk=targets")
+        checked = 0
+        for tab in ("products", "compare", "subsidy", "map", "help"):
+            page.locator(f".k-tab[data-tab={tab}]").tap()
+            if tab == "compare":
+                page.locator(".k-tab[data-tab=products]").tap()
+                page.locator(".compare-toggle").nth(0).tap()
+                page.locator(".compare-toggle").nth(1).tap()
+                page.locator(".k-tab[data-tab=compare]").tap()
+                expect(page.locator("#compare-table th[data-product]")).to_have_count(2)
+            if tab == "subsidy":
+                page.locator("[data-cat=fridge]").tap()
+                page.locator("[data-class='1']").tap()
+                for k in "12999":
+                    page.locator(f".k-key[data-key='{k}']").tap()
+                api = requests.post(ks.url + "/api/v1/kiosk/subsidy", timeout=5,
+                                    json={"items": [{"category": "fridge", "energy_class": 1, "price": 12999}]}).json()
+                expect(page.locator("#sub-result")).to_have_attribute("data-subsidy", str(int(api["total_subsidy"])))
+            bad = _small_targets(page)
+            assert bad == [], f"{vp} {tab}: targets under 48 px: {bad[:5]}"
+            checked += page.locator("button:visible").count()
+        assert checked > 60
+        # the map's zones are touch targets too: at 1080 px wide a 29 m zone is far above 48 px
+        page.locator(".k-tab[data-tab=map]").tap()
+        box = page.locator("polygon.zone[data-zone=freezers]").bounding_box()
+        assert box and box["width"] >= 48 and box["height"] >= 48
+        # no text selection, no context menu
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.p-name') || document.body).userSelect") == "none"
+        assert errors == []
+        ctx.close()
+
+
+def test_ingest_changes_the_page_within_a_second(browser, ks: ServerProcess, tokens) -> None:  # type: ignore[no-untyped-def]
+    tok = tokens.issue("cam-fridges-1")
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, "?kiosk=ingest")
+    expect(page.locator("#occupancy")).to_have_text("0")
+    t0 = time.monotonic()
+    res = requests.post(ks.url + "/api/v1/cameras/cam-fridges-1/events", json={"events": [ev(1, 9, 0)]}, headers=auth(tok), timeout=5)
+    assert res.status_code == 200
+    expect(page.locator("#occupancy")).to_have_text("9", timeout=1000)
+    assert time.monotonic() - t0 < 1.0
+    assert errors == []
+    ctx.close()
+
+
+def test_map_route_and_quiet_suggestions(browser, ks: ServerProcess, tokens) -> None:  # type: ignore[no-untyped-def]
+    tok = tokens.issue("cam-freezers-1")
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", LANDSCAPE, "?kiosk=map")
+    page.locator(".k-tab[data-tab=map]").tap()
+    expect(page.locator("#you-are-here")).to_have_count(1)
+    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(1)  # same category, quiet
+    requests.post(ks.url + "/api/v1/cameras/cam-freezers-1/events", json={"events": [ev(1, 100, 0)]}, headers=auth(tok), timeout=5)
+    expect(page.locator("polygon.zone[data-zone=freezers]")).to_have_class(re.compile(r"z-(busy|full)"), timeout=3000)
+    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(0)  # no longer "room to spare"
+    page.locator("#dests button[data-zone=dishwashers]").tap()
+    expect(page.locator("#route")).to_have_count(1)
+    assert len(page.locator("#route").get_attribute("points").split()) >= 2
+    page.locator("#dests button[data-zone=gaming-laptops]").tap()  # another floor: route to the escalator first
+    expect(page.locator(".floor-tab.active")).to_have_attribute("data-floor", "2")
+    expect(page.locator("#route-text")).not_to_be_empty()
+    assert errors == []
+    ctx.close()
+
+
+def test_assistance_round_trip_with_a_staff_session(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    user, pw = make_user(r, "liwei", "staff")
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, "?kiosk=fridges-assist")
+    staff = login(ks.url, user, pw)
+    csrf = staff.get(ks.url + "/api/v1/session", timeout=5).json()["csrf"]
+    got: list[dict] = []
+    sio = socketio.Client(reconnection=False)
+    sio.on("assist", got.append)
+    cookie = "; ".join(f"{k}={v}" for k, v in staff.cookies.items())
+    sio.connect(ks.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=5)
+    assert sio.call("subscribe_managers", timeout=5)["ok"] is True
+    try:
+        page.locator(".k-tab[data-tab=help]").tap()
+        page.locator("button.reason[data-reason=product_question]").tap()
+        expect(page.locator("#assist")).to_have_attribute("data-state", "sent")
+        deadline = time.monotonic() + 3
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert got and got[0]["kiosk"] == "fridges-assist" and got[0]["state"] == "sent"  # staff receive it live
+        open_ = staff.get(ks.url + "/api/v1/assist?state=open", timeout=5).json()["requests"]
+        rid = next(x["id"] for x in open_ if x["kiosk"] == "fridges-assist")
+        assert staff.post(f"{ks.url}/api/v1/assist/{rid}/ack", headers={"X-CSRF-Token": csrf}, timeout=5).status_code == 200
+        expect(page.locator("#assist")).to_have_attribute("data-state", "acknowledged", timeout=1000)
+        expect(page.locator("#assist-by")).to_contain_text("Liwei")
+        expect(page.locator("button.reason").first).to_be_disabled()
+        assert staff.post(f"{ks.url}/api/v1/assist/{rid}/resolve", headers={"X-CSRF-Token": csrf}, timeout=5).status_code == 200
+        expect(page.locator("#assist")).to_have_attribute("data-state", "resolved", timeout=1000)
+        page.locator("button.reason[data-reason=other]").tap()  # within 30 s: rate-limited, shown politely
+        expect(page.locator("#assist-state")).to_contain_text(re.compile(r"[23]\d"))
+    finally:
+        sio.disconnect()
+    assert [x["state"] for x in got][-2:] == ["acknowledged", "resolved"]
+    assert errors == []
+    ctx.close()
+
+
+def test_idle_attract_still_there_then_reset_clears_input(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+    ctx, page, errors = open_kiosk(browser, ks.url, "tv-theatre-85", PORTRAIT, "?kiosk=idle&idle=2&countdown=2")
+    page.locator("#lang").tap()
+    page.locator(".compare-toggle").nth(0).tap()
+    page.locator(".k-tab[data-tab=subsidy]").tap()
+    page.locator("[data-cat=tv]").tap()
+    page.locator("[data-class='2']").tap()
+    for k in "4999":
+        page.locator(f".k-key[data-key='{k}']").tap()
+    expect(page.locator("#sub-price")).to_have_attribute("data-value", "4999")
+    expect(page.locator("#compare-count")).to_have_text("1")
+    expect(page.locator("#still")).to_be_visible(timeout=4000)
+    expect(page.locator("#attract")).to_be_visible(timeout=4000)
+    expect(page.locator("#still")).to_be_hidden()
+    page.locator("#attract").tap()
+    expect(page.locator("#attract")).to_be_hidden()
+    expect(page.locator("#compare-count")).to_have_text("0")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("#panel-products")).to_be_visible()
+    page.locator(".k-tab[data-tab=subsidy]").tap()
+    expect(page.locator("#sub-price")).to_have_attribute("data-value", "")
+    assert page.locator("#sub-cats .k-chip.on").count() == 0
+    # "still there?" answered: nothing is cleared
+    page.locator("[data-cat=tv]").tap()
+    expect(page.locator("#still")).to_be_visible(timeout=4000)
+    page.locator("#still-yes").tap()
+    expect(page.locator("#still")).to_be_hidden()
+    assert page.locator("#sub-cats .k-chip.on").count() == 1
+    assert errors == []
+    ctx.close()
+
+
+def test_content_edit_reaches_the_open_kiosk_without_reload(browser, ks: ServerProcess, content_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, "?kiosk=content")
+    page.locator(".compare-toggle").nth(0).tap()  # shopper state that a reload would lose
+    path = content_dir / "zones" / "fridges.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["tagline"] = {"zh": "今日冰箱特卖", "en": "Fridge sale today"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    expect(page.locator("#tagline")).to_have_text("今日冰箱特卖", timeout=5000)
+    expect(page.locator("#compare-count")).to_have_text("1")  # no reload happened
+    bad = dict(data, featured=["no-such-product"])  # an invalid edit is refused; the kiosk keeps what it shows
+    path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    time.sleep(2)
+    expect(page.locator("#tagline")).to_have_text("今日冰箱特卖")
+    assert requests.get(ks.url + "/api/v1/kiosk/content/fridges", timeout=5).json()["tagline"]["en"] == "Fridge sale today"
+    assert errors == []
+    ctx.close()
+
+
+def test_server_restart_kiosk_reconnects_and_catches_up(browser, redis_url: str, r, tokens) -> None:  # type: ignore[no-untyped-def]
+    tok = tokens.issue("cam-hotpot-cold-chain-1")
+    first = ServerProcess(redis_url).start()
+    second = None
+    try:
+        ctx = browser.new_context(viewport=LANDSCAPE)
+        page = ctx.new_page()
+        page.goto(f"{first.url}/kiosk/hotpot-cold-chain?kiosk=restart")
+        page.wait_for_selector("body[data-ready='1']")
+        expect(page.locator("#conn")).to_have_class("conn online", timeout=5000)
+        expect(page.locator("#occupancy")).to_have_text("0")
+        first.kill()
+        expect(page.locator("#conn")).to_have_class("conn offline", timeout=5000)
+        expect(page.locator("body")).to_have_class("kiosk kiosk-zone is-offline")
+        second = ServerProcess(redis_url, port=first.port).start()
+        # counted while the kiosk is still disconnected: it must catch up on reconnect
+        res = requests.post(second.url + "/api/v1/cameras/cam-hotpot-cold-chain-1/events",
+                            json={"events": [ev(1, 6, 0)]}, headers=auth(tok), timeout=5)
+        assert res.status_code == 200
+        expect(page.locator("#conn")).to_have_class("conn online", timeout=20000)
+        expect(page.locator("#occupancy")).to_have_text("6", timeout=2000)
+        requests.post(second.url + "/api/v1/cameras/cam-hotpot-cold-chain-1/events",
+                      json={"events": [ev(2, 2, 0)]}, headers=auth(tok), timeout=5)
+        expect(page.locator("#occupancy")).to_have_text("8", timeout=1000)  # live again after the reconnect
+        ctx.close()
+    finally:
+        first.kill()
+        if second:
+            second.kill()
+
+
+def test_offline_cached_page_still_works(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+    ctx, page, _ = open_kiosk(browser, ks.url, "gaming-laptops", PORTRAIT, "?kiosk=offline")
+    expect(page.locator("body")).to_have_attribute("data-offline-ready", "1", timeout=5000)
+    n = page.locator("#products .product").count()
+    assert n >= 2
+    ctx.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#products .product")).to_have_count(n)
+    expect(page.locator("#conn")).not_to_have_class("conn online")
+    page.locator(".k-tab[data-tab=subsidy]").tap()  # the tools work offline
+    page.locator("[data-cat=computer]").tap()
+    page.locator("[data-class='1']").tap()
+    for k in "9999":
+        page.locator(f".k-key[data-key='{k}']").tap()
+    expect(page.locator("#sub-amount")).to_contain_text("1,999.8")
+    page.locator(".k-tab[data-tab=map]").tap()
+    expect(page.locator("#you-are-here")).to_have_count(1)
+    ctx.set_offline(False)
+    expect(page.locator("#conn")).to_have_class("conn online", timeout=35000)
+    ctx.close()
+
+
+def test_screenshots_of_three_zones(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for zone in ("tv-theatre-85", "fridges", "gaming-laptops"):
+        for name, vp in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+            ctx, page, errors = open_kiosk(browser, ks.url, zone, vp, f"?kiosk=shot-{name}")
+            page.locator("#lang").tap()  # English: this machine may lack CJK fonts
+            page.screenshot(path=str(SHOTS / f"kiosk-{zone}-{name}.png"))
+            assert errors == []
+            ctx.close()
