@@ -448,6 +448,7 @@
     setInterval(idleTick, 250);
     setInterval(() => { if (attractOn) nextSlide(); }, 5000);
     window.addEventListener("pagehide", () => { endSession(); });
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "1";
     setupOffline();
   }
