@@ -441,7 +441,9 @@
       if (coZone && m.zones.some((p) => p.zone === coZone.id) && checkout && checkout.source === "estimate") refreshCheckout();
     });
     socket.on("content", (c) => { if (c && c.zone === zoneId) setContent(c); });
-    socket.on("checkout", () => refreshCheckout());
+    socket.on("checkout", (c) => {  // a full summary (counters changed) or the staffing engine's public part
+      if (c && c.source) { checkout = c; renderCheckout(); } else refreshCheckout();
+    });
     socket.on("assist", (a) => { if (a && a.kiosk === KIOSK) { assist = a; assistNote = ""; renderAssist(); } });
     setInterval(() => { if (socket.connected) socket.emit("kiosk_heartbeat", { kiosk: KIOSK, zone: zoneId, version: VERSION }); }, HEARTBEAT_S * 1000);
     setInterval(flush, FLUSH_S * 1000);

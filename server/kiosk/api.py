@@ -139,6 +139,18 @@ def checkout_summary() -> dict[str, Any]:
             "updated": time.time()}
 
 
+@bp.after_app_request
+def _counters_changed(resp):  # type: ignore[no-untyped-def]
+    """Counters opened or closed (or a staffing suggestion accepted): kiosks' checkout figures follow at once."""
+    if (request.method == "POST" and 200 <= resp.status_code < 300
+            and request.path.startswith(("/api/v1/counters/", "/api/v1/staffing"))):
+        try:
+            socketio.emit("checkout", checkout_summary(), to="crowd")
+        except Exception:  # never fail the request that changed the counters
+            current_app.logger.warning("kiosk: checkout summary not pushed", exc_info=True)
+    return resp
+
+
 @bp.get("/api/v1/kiosk/checkout")
 def checkout():  # type: ignore[no-untyped-def]
     resp = jsonify(checkout_summary())

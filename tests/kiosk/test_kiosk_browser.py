@@ -316,3 +316,19 @@ def test_screenshots_of_three_zones(browser, ks: ServerProcess) -> None:  # type
             page.screenshot(path=str(SHOTS / f"kiosk-{zone}-{name}.png"))
             assert errors == []
             ctx.close()
+
+
+def test_checkout_info_follows_counter_changes(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    user, pw = make_user(r, "boss", "manager")
+    ctx, page, errors = open_kiosk(browser, ks.url, "checkout-area", LANDSCAPE, "?kiosk=co")
+    expect(page.locator("#checkout-open")).not_to_have_text("–")
+    before = int(page.locator("#checkout-open").inner_text())
+    mgr = login(ks.url, user, pw)
+    csrf = mgr.get(ks.url + "/api/v1/session", timeout=5).json()["csrf"]
+    counters = mgr.get(ks.url + "/api/v1/counters", timeout=5).json()["counters"]
+    closed = next(c["id"] for c in counters if c["state"] != "open")
+    res = mgr.post(f"{ks.url}/api/v1/counters/{closed}", json={"state": "open", "reason": "test"}, headers={"X-CSRF-Token": csrf}, timeout=5)
+    assert res.status_code == 200, res.text
+    expect(page.locator("#checkout-open")).to_have_text(str(before + 1), timeout=1000)
+    assert errors == []
+    ctx.close()
