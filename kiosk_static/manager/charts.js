@@ -15,6 +15,7 @@ window.MgrCharts = (function () {
       ff = new uPlot({
         width: width(el), height: 190,
         scales: { x: { time: true } },
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), Mgr.state.mall.mall.timezone),
         axes: [AXIS, AXIS],
         series: [
           { label: "time" },

@@ -26,7 +26,7 @@
     for (const z of S.mall.zones) {
       S.stats[z.id] = { zone: z.id, occupancy: 0, pct: 0, in_15m: 0, trend: 0, level: "quiet", capacity: z.capacity };
       const tr = Mgr.el("tr", { "data-zone": z.id, "data-floor": String(z.floor), "data-category": z.category, tabindex: "0" });
-      tr.append(Mgr.el("td", {}, z.name_en + " · " + z.name_zh), Mgr.el("td", {}, String(z.floor)), Mgr.el("td", { class: "muted" }, z.category));
+      tr.append(Mgr.el("td", { title: z.name_en + " · " + z.name_zh }, z.name_en + " · " + z.name_zh), Mgr.el("td", {}, String(z.floor)), Mgr.el("td", { class: "muted" }, z.category));
       for (const k of ["occupancy", "pct", "in_15m", "trend"]) tr.append(Mgr.el("td", { class: "num", "data-k": k }, "0"));
       const sp = Mgr.el("td", { class: "spark", "data-k": "spark" });
       tr.append(sp);
@@ -53,6 +53,7 @@
       });
     }
     MgrMap.build(S.mall, openDetail);
+    S.openDetail = openDetail;
     MgrPanels.wireStaffing();
     MgrPanels.loadStaffing();
     MgrPanels.loadAlerts();
@@ -160,7 +161,7 @@
     Mgr.clear(al);
     for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, a.message));
   }
-  $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
+  if (isManager) $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
 
   // ---------------------------------------------------------------- live
   const socket = Live.connect((s) => s.emit("subscribe_managers", {}, (ack) => {

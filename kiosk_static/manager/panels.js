@@ -7,6 +7,7 @@ window.MgrPanels = (function () {
   // ---------------------------------------------------------------- staffing
   let suggestion = null;
   let dismissed = null;
+  let accepted = null;  // the last accept seen on this screen, shown under the suggestion
 
   function isDismissed(s) {
     return !!(dismissed && s && (dismissed.suggestion_time === s.time ||
@@ -50,21 +51,23 @@ window.MgrPanels = (function () {
     $("st-accept").disabled = hide || s.delta === 0;
     $("st-dismiss").disabled = hide || s.delta === 0;
     $("st-accept").textContent = s.delta > 0 ? "Accept: open " + s.delta : s.delta < 0 ? "Accept: close " + (-s.delta) : "Nothing to accept";
-    $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason : "";
+    $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason
+      : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
+        (accepted.changed.length ? ": " + accepted.changed.join(", ") : "") : "";
   }
 
   function setDecision(rec) {
-    if (rec.action === "dismiss") dismissed = rec;
-    else dismissed = null;
+    if (rec.action === "dismiss") { dismissed = rec; accepted = null; }
+    else { dismissed = null; accepted = rec; }
     renderStaffing(null);
-    if (rec.action === "accept") $("st-decision").textContent = "Accepted by " + (rec.by_name || rec.by) + " at " + Mgr.fmtTime(rec.ts) +
-      (rec.changed.length ? ": " + rec.changed.join(", ") : "");
   }
 
   async function loadStaffing() {
     try {
       const [st, dec] = await Promise.all([Mgr.api("/api/v1/staffing"), Mgr.api("/api/v1/staffing/decisions")]);
       dismissed = dec.dismissed;
+      const last = (dec.decisions || [])[0];
+      if (last && last.action === "accept" && Date.now() / 1000 - last.ts < 3600) accepted = last;
       if (st.suggestion) renderStaffing(st.suggestion);
       else $("st-message").textContent = st.detail || "no suggestion yet";
     } catch (e) { $("st-message").textContent = Mgr.errText(e); }
@@ -157,7 +160,9 @@ window.MgrPanels = (function () {
 
   function alertItem(a, actions) {
     const li = el("li", { class: "alert sev-" + a.severity + " st-" + a.state, "data-alert": a.id, "data-kind": a.kind });
-    li.append(el("div", { class: "msg" }, a.message));
+    const msg = el("div", { class: "msg" }, a.message);
+    if (a.zone && Mgr.state.openDetail) { msg.classList.add("link"); msg.addEventListener("click", () => Mgr.state.openDetail(a.zone)); }
+    li.append(msg);
     let meta = "raised " + Mgr.fmtTime(a.raised);
     if (a.acknowledged_by) meta += " · acknowledged by " + a.acknowledged_by + " " + Mgr.fmtTime(a.acknowledged_at);
     if (a.cleared) meta += " · cleared " + Mgr.fmtTime(a.cleared);
@@ -212,7 +217,7 @@ window.MgrPanels = (function () {
     for (const r of list) {
       const z = Mgr.state.zones[r.zone];
       const li = el("li", { class: "req st-" + r.state, "data-request": r.id });
-      li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + (r.reason || "help")));
+      li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + String(r.reason || "help").replace(/_/g, " ")));
       li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · " + r.state + (r.by_name ? " by " + r.by_name : "")));
       const acts = el("div", { class: "acts" });
       if (r.state === "sent") {
