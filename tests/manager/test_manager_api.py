@@ -247,3 +247,22 @@ def test_staffing_accept_opens_counters_with_audit_and_dismiss_needs_a_reason(re
         assert dec["dismissed"] is None and dec["decisions"][0]["action"] == "accept"
     finally:
         srv.kill()
+
+
+def test_session_expiry_sends_the_manager_back_to_login(app, r: redis.Redis) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from tests.conftest import make_user
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    u, pw = make_user(r)
+    c = app.test_client()
+    assert c.post("/login", data={"username": u, "password": pw}).status_code == 302
+    assert c.get("/api/v1/manager/zones").status_code == 200
+    assert c.get("/manager").status_code == 200
+    time.sleep(1.2)
+    res = c.get("/api/v1/manager/zones")
+    assert res.status_code == 401 and res.get_json()["error"] == "login_required"
+    page = c.get("/manager")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    assert c.get("/api/v1/session").get_json()["user"] is None
