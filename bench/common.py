@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+import socketio
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +42,21 @@ def mall_with_zones(n: int, path: Path) -> Path:
     return path
 
 
+def worker_pid(master: int) -> int:
+    """gunicorn's single worker process (the one that holds sockets and memory)."""
+    kids = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(kids[0]) if kids else master
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 @contextmanager
-def stack(mall_file: Path | None = None, threads: int = 1000) -> Iterator[tuple[str, str]]:
+def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None = None) -> Iterator[tuple[str, str]]:
     """(redis_url, web_url) of a fresh Redis (AOF everysec, as in production) and one gunicorn web process."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     rport, wport = free_port(), free_port()
@@ -60,6 +76,8 @@ def stack(mall_file: Path | None = None, threads: int = 1000) -> Iterator[tuple[
                     break
             except requests.RequestException:
                 time.sleep(0.1)
+        if info is not None:
+            info["web_pid"] = worker_pid(web.pid)
         yield redis_url, url
     finally:
         web.terminate()
@@ -75,3 +93,60 @@ def stack(mall_file: Path | None = None, threads: int = 1000) -> Iterator[tuple[
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, round(q / 100.0 * (len(s) - 1)))] if s else float("nan")
+
+
+async def _latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float,
+                   rate: float, sent: list[int] | None = None) -> list[float]:
+    """One asyncio loop drives every socket and camera, so the client side stays light on a 2-core machine."""
+    import aiohttp
+
+    zones = sorted(set(zone_of.values()))
+    seen: dict[str, list[tuple[int, float]]] = {z: [] for z in zones}
+    clients = []
+    for i in range(n_sockets):
+        z = zones[i % len(zones)]
+        c = socketio.AsyncClient(reconnection=False)
+
+        async def on_zone(p, z=z):  # type: ignore[no-untyped-def]
+            if p["zone"] == z:
+                seen[z].append((p["occupancy"], time.monotonic()))
+
+        c.on("zone", on_zone)
+        await c.connect(url, transports=["websocket"], wait_timeout=20)
+        await c.call("subscribe", {"zone": z}, timeout=20)
+        clients.append(c)
+    await asyncio.sleep(1.0)
+    posts: list[tuple[str, float, int]] = []
+    t_end = time.monotonic() + seconds
+
+    async def camera_loop(http: aiohttp.ClientSession, cam: str, offset: float) -> None:
+        seq = itertools.count(1)
+        next_t = time.monotonic() + offset
+        while next_t < t_end:
+            await asyncio.sleep(max(0.0, next_t - time.monotonic()))
+            t0 = time.monotonic()
+            body = {"stream": "lat", "events": [{"seq": next(seq), "time": time.time(), "in": 1, "out": 0}]}
+            async with http.post(f"{url}/api/v1/cameras/{cam}/events", json=body,
+                                 headers={"Authorization": f"Bearer {tokens[cam]}"}) as res:
+                if res.status == 200:
+                    posts.append((zone_of[cam], t0, (await res.json())["occupancy"]))
+                    if sent is not None:
+                        sent[0] += 1
+            next_t += 1.0 / rate
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
+        await asyncio.gather(*(camera_loop(http, cam, i / len(tokens) / rate) for i, cam in enumerate(tokens)))
+    await asyncio.sleep(1.0)
+    for c in clients:
+        await c.disconnect()
+    lat = []
+    for zone, t0, occ in posts:
+        hits = [t for o, t in seen[zone] if o >= occ and t >= t0]
+        lat.append(min(hits) - t0 if hits else float("inf"))  # never delivered counts against p99
+    return lat
+
+
+def latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float, rate: float = 2.0,
+            sent: list[int] | None = None) -> list[float]:
+    """Cameras post one 'in' per batch at `rate`/s; returns each batch's push → socket latency (inf if never seen)."""
+    return asyncio.run(_latency(url, tokens, zone_of, n_sockets, seconds, rate, sent))

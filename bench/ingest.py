@@ -11,7 +11,6 @@ Targets: >= 5,000 events/s per process; p99 <= 250 ms.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import tempfile
 import threading
@@ -21,8 +20,7 @@ from pathlib import Path
 
 import redis
 import requests
-import socketio
-from common import mall_with_zones, pct, stack  # type: ignore[import-not-found]
+from common import latency, mall_with_zones, pct, stack  # type: ignore[import-not-found]
 
 from server.ingest.tokens import CameraTokens
 from server.store.keys import Keys
@@ -68,59 +66,6 @@ def throughput(url: str, tokens: dict[str, str], seconds: float, batch: int = 50
     with ThreadPoolExecutor(workers) as ex:
         list(ex.map(worker, range(workers)))
     return total[0] / (time.monotonic() - t0), total[0]
-
-
-async def _latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float,
-                   rate: float) -> list[float]:
-    """One asyncio loop drives every socket and camera, so the client side stays light on a 2-core machine."""
-    import aiohttp
-
-    zones = sorted(set(zone_of.values()))
-    seen: dict[str, list[tuple[int, float]]] = {z: [] for z in zones}
-    clients = []
-    for i in range(n_sockets):
-        z = zones[i % len(zones)]
-        c = socketio.AsyncClient(reconnection=False)
-
-        async def on_zone(p, z=z):  # type: ignore[no-untyped-def]
-            if p["zone"] == z:
-                seen[z].append((p["occupancy"], time.monotonic()))
-
-        c.on("zone", on_zone)
-        await c.connect(url, transports=["websocket"], wait_timeout=20)
-        await c.call("subscribe", {"zone": z}, timeout=20)
-        clients.append(c)
-    await asyncio.sleep(1.0)
-    posts: list[tuple[str, float, int]] = []
-    t_end = time.monotonic() + seconds
-
-    async def camera_loop(http: aiohttp.ClientSession, cam: str, offset: float) -> None:
-        seq = itertools.count(1)
-        next_t = time.monotonic() + offset
-        while next_t < t_end:
-            await asyncio.sleep(max(0.0, next_t - time.monotonic()))
-            t0 = time.monotonic()
-            body = {"stream": "lat", "events": [{"seq": next(seq), "time": time.time(), "in": 1, "out": 0}]}
-            async with http.post(f"{url}/api/v1/cameras/{cam}/events", json=body,
-                                 headers={"Authorization": f"Bearer {tokens[cam]}"}) as res:
-                if res.status == 200:
-                    posts.append((zone_of[cam], t0, (await res.json())["occupancy"]))
-            next_t += 1.0 / rate
-
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
-        await asyncio.gather(*(camera_loop(http, cam, i / len(tokens) / rate) for i, cam in enumerate(tokens)))
-    await asyncio.sleep(1.0)
-    for c in clients:
-        await c.disconnect()
-    lat = []
-    for zone, t0, occ in posts:
-        hits = [t for o, t in seen[zone] if o >= occ and t >= t0]
-        lat.append(min(hits) - t0 if hits else float("inf"))  # never delivered counts against p99
-    return lat
-
-
-def latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float, rate: float = 2.0) -> list[float]:
-    return asyncio.run(_latency(url, tokens, zone_of, n_sockets, seconds, rate))
 
 
 def main() -> None:
