@@ -50,6 +50,11 @@ def load(ctx, page, url: str) -> tuple[int, float, int]:  # type: ignore[no-unty
     tti = float(page.get_attribute("body", "data-ready-ms"))
     page.wait_for_timeout(500)  # let late responses (icon, service worker install) land
     ctx.remove_listener("requestfinished", collect)
+    if os.environ.get("BENCH_VERBOSE"):
+        for req in done:
+            resp = req.response()
+            via = "service worker" if resp and resp.from_service_worker else "network"
+            print("   ", req.url[:90], resp.status if resp else None, via, req.sizes()["responseBodySize"])
     total, n = 0, 0
     for req in done:
         resp = req.response()
@@ -66,6 +71,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--zone", default="fridges")
     ap.add_argument("--ingests", type=int, default=50)
+    # BENCH_VERBOSE=1 lists every request of both loads
     args = ap.parse_args()
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     from playwright.sync_api import sync_playwright

@@ -25,8 +25,10 @@ function networkFirst(req) {
     .then((h2) => h2 || new Response(JSON.stringify({ error: "offline", detail: "no network and nothing cached", field: null }),
       { status: 503, headers: { "Content-Type": "application/json" } }))));
 }
+const REVALIDATE_MS = 10 * 60 * 1000; // refresh a cached script or style at most every 10 minutes
 function cacheFirst(req) {
   return caches.match(req).then((hit) => {
+    if (hit && Date.now() - Date.parse(hit.headers.get("date") || "") < REVALIDATE_MS) return hit;
     const fresh = fetch(req).then((res) => {
       if (res.ok) { const copy = res.clone(); caches.open(STATIC).then((c) => c.put(req, copy)); }
       return res;

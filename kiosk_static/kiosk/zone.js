@@ -432,6 +432,7 @@
     }, conn);
     const setConn = () => { const on = socket.connected; conn.textContent = on ? t("live") : t("offline"); document.body.classList.toggle("is-offline", !on); };
     socket.on("connect", setConn); socket.on("disconnect", setConn);
+    socket.on("connect_error", () => { conn.className = "conn offline"; setConn(); });
     socket.io.on("reconnect_attempt", () => { conn.textContent = t("reconnecting"); });
     socket.on("zone", (p) => { if (p.zone === zoneId) { zoneLive = p; renderZone(); } });
     socket.on("crowd", (m) => {

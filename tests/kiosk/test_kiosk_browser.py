@@ -293,7 +293,8 @@ def test_offline_cached_page_still_works(browser, ks: ServerProcess) -> None:  #
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
     expect(page.locator("#products .product")).to_have_count(n)
-    expect(page.locator("#conn")).not_to_have_class("conn online")
+    expect(page.locator("#conn")).to_have_class("conn offline")
+    expect(page.locator("body")).to_have_class(re.compile("is-offline"))
     page.locator(".k-tab[data-tab=subsidy]").tap()  # the tools work offline
     page.locator("[data-cat=computer]").tap()
     page.locator("[data-class='1']").tap()
@@ -327,7 +328,8 @@ def test_checkout_info_follows_counter_changes(browser, ks: ServerProcess, r) ->
     csrf = mgr.get(ks.url + "/api/v1/session", timeout=5).json()["csrf"]
     counters = mgr.get(ks.url + "/api/v1/counters", timeout=5).json()["counters"]
     closed = next(c["id"] for c in counters if c["state"] != "open")
-    res = mgr.post(f"{ks.url}/api/v1/counters/{closed}", json={"state": "open", "reason": "test"}, headers={"X-CSRF-Token": csrf}, timeout=5)
+    res = mgr.post(f"{ks.url}/api/v1/counters/{closed}", json={"state": "open", "reason": "test"},
+                   headers={"X-CSRF-Token": csrf}, timeout=5)
     assert res.status_code == 200, res.text
     expect(page.locator("#checkout-open")).to_have_text(str(before + 1), timeout=1000)
     assert errors == []
