@@ -203,7 +203,7 @@ def test_assistance_round_trip_with_a_staff_session(browser, ks: ServerProcess, 
     ctx.close()
 
 
-def test_idle_attract_still_there_then_reset_clears_input(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+def test_idle_attract_still_there_then_reset_clears_input(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
     ctx, page, errors = open_kiosk(browser, ks.url, "tv-theatre-85", PORTRAIT, "?kiosk=idle&idle=2&countdown=2")
     page.locator("#lang").tap()
     page.locator(".compare-toggle").nth(0).tap()
@@ -217,6 +217,17 @@ def test_idle_attract_still_there_then_reset_clears_input(browser, ks: ServerPro
     expect(page.locator("#still")).to_be_visible(timeout=4000)
     expect(page.locator("#attract")).to_be_visible(timeout=4000)
     expect(page.locator("#still")).to_be_hidden()
+    # the session ended with the reset: counted in Redis (counters only)
+    from server.kiosk.analytics import Engagement
+    from server.store.keys import Keys
+
+    eng_key = Keys("t:").kiosk_engagement(Engagement(r, Keys("t:"), "Asia/Shanghai").day(), "tv-theatre-85")
+    deadline = time.monotonic() + 3
+    while not r.hget(eng_key, "sessions") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    eng = r.hgetall(eng_key)
+    assert int(eng["sessions"]) == 1 and int(eng["session_ms"]) > 0 and int(eng["tap:subsidy"]) >= 7, eng
+    assert int(eng["tap:language"]) == 1 and int(eng["tap:compare"]) == 1
     page.locator("#attract").tap()
     expect(page.locator("#attract")).to_be_hidden()
     expect(page.locator("#compare-count")).to_have_text("0")
@@ -334,3 +345,29 @@ def test_checkout_info_follows_counter_changes(browser, ks: ServerProcess, r) ->
     expect(page.locator("#checkout-open")).to_have_text(str(before + 1), timeout=1000)
     assert errors == []
     ctx.close()
+
+
+def test_socket_subscribe_with_kiosk_and_heartbeat(ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    sio = socketio.Client(reconnection=False)
+    got: dict[str, list] = {"zone": [], "crowd": []}
+    sio.on("zone", got["zone"].append)
+    sio.on("crowd", got["crowd"].append)
+    sio.connect(ks.url, transports=["websocket"], wait_timeout=5)
+    try:
+        bad = sio.call("subscribe", {"zone": "fridges", "kiosk": "BAD kiosk"}, timeout=5)
+        assert bad == {"ok": False, "error": "invalid", "field": "kiosk"}
+        assert sio.call("subscribe", {"zone": "fridges", "kiosk": "fridges-sock"}, timeout=5) == {"ok": True}
+        ack = sio.call("kiosk_heartbeat", {"kiosk": "fridges-sock", "zone": "fridges", "version": "kiosk-1"}, timeout=5)
+        assert ack["ok"] is True
+        assert sio.call("kiosk_heartbeat", {"kiosk": "fridges-sock", "zone": "nowhere"}, timeout=5)["field"] == "zone"
+        from server.kiosk.registry import KioskRegistry
+        from server.store.keys import Keys
+
+        st = KioskRegistry(r, Keys("t:")).status()
+        assert st["fridges-sock"]["online"] is True and st["fridges-sock"]["zone"] == "fridges"
+        deadline = time.monotonic() + 2
+        while not (got["zone"] and got["crowd"]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert got["zone"][0]["zone"] == "fridges" and len(got["crowd"][0]["zones"]) >= 52  # the snapshot
+    finally:
+        sio.disconnect()
