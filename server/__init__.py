@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     from server.errors import register_error_handlers
     from server.ingest.api import bp as ingest_bp
     from server.ingest.openapi import bp as openapi_bp
-    from server.ingest.tokens import CameraTokens
+    from server.ingest.tokens import ApiTokens, CameraTokens
     from server.live.events import register_socket_events
     from server.live.publisher import LivePublisher
     from server.metrics import Metrics
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     reader = Reader(r, keys, tz)
     app.extensions.update(
         settings=settings, mall=mall, redis=r, keys=keys, metrics=metrics, count_store=store, reader=reader,
-        camera_tokens=CameraTokens(r, keys), users=Users(r, keys),
+        camera_tokens=CameraTokens(r, keys), api_tokens=ApiTokens(r, keys), users=Users(r, keys),
     )
 
     socketio.init_app(

@@ -18,6 +18,22 @@ from server.mall.schema import Mall
 cameras = AppGroup("cameras", help="Camera tokens (stored only as hashes).")
 users = AppGroup("users", help="Manager and staff accounts.")
 demo = AppGroup("demo", help="Demo data for make run.")
+api_tokens = AppGroup("api-tokens", help="Tokens for outside tools (e.g. /api/v1/staffing/what-if).")
+
+
+@api_tokens.command("add")
+@click.argument("name")
+def api_tokens_add(name: str) -> None:
+    """Issue (or replace) the token of an outside tool; printed once."""
+    click.echo(current_app.extensions["api_tokens"].issue(name))
+
+
+@api_tokens.command("revoke")
+@click.argument("name")
+def api_tokens_revoke(name: str) -> None:
+    if not current_app.extensions["api_tokens"].revoke(name):
+        raise click.UsageError(f"no API token named {name!r}")
+    click.echo(f"revoked {name}")
 
 
 def _camera(camera_id: str) -> None:
@@ -127,6 +143,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(cameras)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(api_tokens)
 
     @app.cli.command("mall-check")
     def mall_check() -> None:

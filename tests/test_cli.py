@@ -41,3 +41,17 @@ def test_users_create_hashes_passwords_and_names_bad_fields(app, r) -> None:  # 
     dup = runner.invoke(args=["users", "create", "alice", "--password", "long-enough-pw"])
     assert dup.exit_code != 0 and "username" in dup.output
     assert "alice\tstaff" in runner.invoke(args=["users", "list"]).output
+
+
+def test_api_tokens_open_the_what_if_contract_for_outside_tools(app, client) -> None:  # type: ignore[no-untyped-def]
+    runner = app.test_cli_runner()
+    token = runner.invoke(args=["api-tokens", "add", "planning-tool"]).output.strip()
+    assert token.startswith("api_")
+    url = "/api/v1/staffing/what-if?arrivals_per_hour=200&service_seconds=180&target_wait_seconds=20&target_share=0.8"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer api_wrong"}).status_code == 401
+    res = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 200 and res.json["counters"] == 14
+    assert client.get("/api/v1/manager/zones", headers={"Authorization": f"Bearer {token}"}).status_code == 401  # only what-if
+    assert runner.invoke(args=["api-tokens", "revoke", "planning-tool"]).exit_code == 0
+    assert client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401

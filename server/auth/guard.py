@@ -39,12 +39,17 @@ def check_csrf() -> None:
 
 
 def require_role(*roles: str, page: bool = False) -> Callable:
-    """Allow only logged-in users with one of `roles`; pages redirect to login, APIs answer 401/403."""
+    """Allow only logged-in users with one of `roles`; pages redirect to login, APIs answer 401/403.
+    The pseudo-role "api" also admits an API token (`flask api-tokens add NAME`)."""
     roles = roles or ("manager",)
 
     def deco(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if "api" in roles and request.headers.get("Authorization", "").startswith("Bearer api_"):
+                if not current_app.extensions["api_tokens"].owner_of(request.headers["Authorization"][7:].strip()):
+                    raise ApiError(401, "unauthorized", "the API token is not valid", "Authorization")
+                return view(*args, **kwargs)  # bearer tokens are not sent by browsers: no CSRF risk
             user = current_user()
             if user is None:
                 if page:

@@ -54,7 +54,7 @@ def authenticated_camera(camera_id: str) -> Camera:
     cam = mall.camera(camera_id)
     if cam is not None and tokens.camera_for(token, camera_id):
         return cam
-    owner = tokens.owner_of(token, [])
+    owner = tokens.owner_of(token)
     if owner is None:
         raise ApiError(401, "unauthorized", "the camera token is not valid", "Authorization")
     raise ApiError(403, "forbidden", f"this token belongs to camera {owner!r}; it may write only its own zones", "camera_id")

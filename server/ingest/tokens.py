@@ -18,35 +18,52 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class CameraTokens:
-    def __init__(self, r: redis.Redis, keys: Keys) -> None:
-        self.r, self.keys = r, keys
+class HashedTokens:
+    """Named bearer tokens in one Redis hash: name → SHA-256 of the token."""
 
-    def issue(self, camera_id: str) -> str:
-        """Create or replace the camera's token; returns the plain token (the only time it exists)."""
-        token = "cam_" + secrets.token_urlsafe(32)
-        self.r.hset(self.keys.camera_tokens, camera_id, _digest(token))
+    def __init__(self, r: redis.Redis, hash_key: str, token_prefix: str) -> None:
+        self.r, self.hash_key, self.token_prefix = r, hash_key, token_prefix
+
+    def issue(self, name: str) -> str:
+        """Create or replace the token of `name`; returns the plain token (the only time it exists)."""
+        token = self.token_prefix + secrets.token_urlsafe(32)
+        self.r.hset(self.hash_key, name, _digest(token))
         return token
 
-    def has(self, camera_id: str) -> bool:
-        return bool(self.r.hexists(self.keys.camera_tokens, camera_id))
+    def has(self, name: str) -> bool:
+        return bool(self.r.hexists(self.hash_key, name))
 
-    def revoke(self, camera_id: str) -> bool:
-        return bool(self.r.hdel(self.keys.camera_tokens, camera_id))
+    def revoke(self, name: str) -> bool:
+        return bool(self.r.hdel(self.hash_key, name))
 
     def registered(self) -> set[str]:
-        return set(self.r.hkeys(self.keys.camera_tokens))
+        return set(self.r.hkeys(self.hash_key))
 
-    def camera_for(self, token: str, claimed_camera: str) -> bool:
-        """True when the token belongs to the claimed camera (constant-time compare)."""
-        stored = self.r.hget(self.keys.camera_tokens, claimed_camera)
+    def belongs_to(self, token: str, name: str) -> bool:
+        """True when the token is `name`'s (constant-time compare)."""
+        stored = self.r.hget(self.hash_key, name)
         return stored is not None and hmac.compare_digest(stored, _digest(token))
 
-    def owner_of(self, token: str, camera_ids: list[str]) -> str | None:
-        """Which camera a token belongs to (used to tell 'wrong camera' from 'bad token')."""
+    def owner_of(self, token: str) -> str | None:
+        """Whose token this is (used to tell 'someone else's token' from 'bad token')."""
         digest = _digest(token)
-        stored = self.r.hgetall(self.keys.camera_tokens)
-        for cam, h in stored.items():
+        for name, h in self.r.hgetall(self.hash_key).items():
             if hmac.compare_digest(h, digest):
-                return cam
+                return name
         return None
+
+
+class CameraTokens(HashedTokens):
+    def __init__(self, r: redis.Redis, keys: Keys) -> None:
+        super().__init__(r, keys.camera_tokens, "cam_")
+        self.keys = keys
+
+    def camera_for(self, token: str, claimed_camera: str) -> bool:
+        return self.belongs_to(token, claimed_camera)
+
+
+class ApiTokens(HashedTokens):
+    """Tokens for outside tools (e.g. the staffing what-if endpoint); managed by `flask api-tokens`."""
+
+    def __init__(self, r: redis.Redis, keys: Keys) -> None:
+        super().__init__(r, keys.api_tokens, "api_")

@@ -61,7 +61,7 @@ def get_staffing():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/staffing/what-if")
-@require_role("manager")
+@require_role("manager", "api")
 def what_if():  # type: ignore[no-untyped-def]
     co = current_app.extensions["mall"].checkout
     lam_h = _number("arrivals_per_hour", None, 0, 1e6)

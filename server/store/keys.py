@@ -40,6 +40,10 @@ class Keys:
         return f"{self.prefix}cam:tokens"
 
     @property
+    def api_tokens(self) -> str:
+        return f"{self.prefix}api:tokens"
+
+    @property
     def heartbeats(self) -> str:
         return f"{self.prefix}cam:hb"
 
