@@ -36,9 +36,9 @@ system-deps: $(APT_STAMP)
 
 $(APT_STAMP):
 	@mkdir -p var
-	@if command -v chromium >/dev/null && command -v ffmpeg >/dev/null && test -x /usr/sbin/nginx; then touch $@; \
+	@if command -v chromium >/dev/null && command -v ffmpeg >/dev/null && test -x /usr/sbin/nginx && test -d /usr/share/fonts/truetype/wqy; then touch $@; \
 	elif [ "$$(id -u)" = "0" ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg nginx-light >/dev/null && touch $@; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg nginx-light fonts-wqy-zenhei >/dev/null && touch $@; \
 	else echo "note: chromium/ffmpeg/nginx missing and not root: browser and stream tests will skip"; fi
 
 lint: bootstrap

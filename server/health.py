@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+import hmac
+import os
+
+from flask import Blueprint, Response, current_app, jsonify, request
 from prometheus_client import generate_latest
 from redis.exceptions import RedisError
 
@@ -25,4 +28,11 @@ def readyz():  # type: ignore[no-untyped-def]
 
 @bp.get("/metrics")
 def metrics():  # type: ignore[no-untyped-def]
+    """Prometheus scrape: from the machine itself, or with `Authorization: Bearer $METRICS_TOKEN`.
+    (nginx in front denies /metrics, since behind it every client looks local.)"""
+    token = os.environ.get("METRICS_TOKEN")
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    local = (request.remote_addr or "") in ("127.0.0.1", "::1")
+    if not (local or (token and hmac.compare_digest(sent, token))):
+        return jsonify({"error": "forbidden", "detail": "metrics are served to localhost or with METRICS_TOKEN", "field": None}), 403
     return Response(generate_latest(current_app.extensions["metrics"].registry), mimetype="text/plain; version=0.0.4")

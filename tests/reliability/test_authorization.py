@@ -1,0 +1,201 @@
+"""Authorization matrix: {anonymous, kiosk, camera A, camera B, staff, manager} × every HTTP route and
+every Socket.IO event and room — allowed exactly where intended, refused elsewhere.
+
+Routes come from the app's URL map, so a new route without a policy here fails the test.
+Kiosks are public screens and carry no secret: they may do exactly what anyone may do.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+
+import pytest
+import socketio
+
+from tests.conftest import ServerProcess, make_user
+from tests.helpers import auth, ev
+
+ALL = frozenset({"anonymous", "kiosk", "camera_a", "camera_b", "staff", "manager"})
+STAFF = frozenset({"staff", "manager"})
+MANAGER = frozenset({"manager"})
+CAM_A, CAM_B = "cam-fridges-1", "cam-dishwashers-1"
+
+# (rule, method) → identities allowed
+POLICY: dict[tuple[str, str], frozenset[str]] = {
+    ("/", "GET"): ALL,
+    ("/api/v1/assist", "POST"): ALL,
+    ("/api/v1/assist", "GET"): STAFF,
+    ("/api/v1/assist/<rid>/ack", "POST"): STAFF,
+    ("/api/v1/assist/<rid>/resolve", "POST"): STAFF,
+    ("/api/v1/cameras/<camera_id>/config", "GET"): frozenset({"camera_a"}),
+    ("/api/v1/cameras/<camera_id>/events", "POST"): frozenset({"camera_a"}),
+    ("/api/v1/cameras/<camera_id>/heartbeat", "POST"): frozenset({"camera_a"}),
+    ("/api/v1/cameras/<camera_id>/status", "GET"): frozenset({"camera_a", "manager"}),
+    ("/api/v1/counters", "GET"): STAFF,
+    ("/api/v1/counters/<counter_id>", "POST"): STAFF,
+    ("/api/v1/kiosk/checkout", "GET"): ALL,
+    ("/api/v1/kiosk/content/<zone_id>", "GET"): ALL,
+    ("/api/v1/kiosk/engagement", "POST"): ALL,
+    ("/api/v1/kiosk/engagement", "GET"): MANAGER,
+    ("/api/v1/kiosk/heartbeat", "POST"): ALL,
+    ("/api/v1/kiosk/status", "GET"): STAFF,
+    ("/api/v1/kiosk/subsidy", "POST"): ALL,
+    ("/api/v1/mall", "GET"): ALL,
+    ("/api/v1/manager/alerts", "GET"): MANAGER,
+    ("/api/v1/manager/alerts/<path:alert_id>/ack", "POST"): MANAGER,
+    ("/api/v1/manager/cameras", "GET"): MANAGER,
+    ("/api/v1/manager/corrections", "GET"): MANAGER,
+    ("/api/v1/manager/export", "GET"): MANAGER,
+    ("/api/v1/manager/export.csv", "GET"): MANAGER,
+    ("/api/v1/manager/footfall", "GET"): MANAGER,
+    ("/api/v1/manager/sparklines", "GET"): MANAGER,
+    ("/api/v1/manager/zones", "GET"): MANAGER,
+    ("/api/v1/manager/zones/<zone_id>", "GET"): MANAGER,
+    ("/api/v1/openapi.json", "GET"): ALL,
+    ("/api/v1/session", "GET"): ALL,
+    ("/api/v1/staffing", "GET"): STAFF,
+    ("/api/v1/staffing/accept", "POST"): MANAGER,
+    ("/api/v1/staffing/decisions", "GET"): MANAGER,
+    ("/api/v1/staffing/dismiss", "POST"): MANAGER,
+    ("/api/v1/staffing/what-if", "GET"): MANAGER,
+    ("/api/v1/zones", "GET"): ALL,
+    ("/healthz", "GET"): ALL,
+    ("/readyz", "GET"): ALL,
+    ("/metrics", "GET"): ALL,  # loopback only (see server/health.py)
+    ("/kiosk/", "GET"): ALL,
+    ("/kiosk/<zone_id>", "GET"): ALL,
+    ("/kiosk/sw.js", "GET"): ALL,
+    ("/login", "GET"): ALL,
+    ("/login", "POST"): ALL,
+    ("/logout", "GET"): ALL,
+    ("/logout", "POST"): ALL,
+    ("/manager", "GET"): STAFF,
+    ("/static/<path:filename>", "GET"): ALL,
+    ("/vendor/<name>", "GET"): ALL,
+}
+
+PATH_VALUES = {"camera_id": CAM_A, "counter_id": "C01", "zone_id": "fridges", "alert_id": "zone-full:fridges",
+               "filename": "common/base.css", "name": "socket.io.min.js"}
+
+
+def _url(rule: str, rid: str) -> str:
+    url = rule
+    for key, value in {**PATH_VALUES, "rid": rid}.items():
+        url = url.replace(f"<{key}>", value).replace(f"<path:{key}>", value)
+    return url
+
+
+def _identities(app, r):  # type: ignore[no-untyped-def]
+    tokens = app.extensions["camera_tokens"]
+    clients = {}
+    for who in ("anonymous", "kiosk", "camera_a", "camera_b"):
+        clients[who] = (app.test_client(), {})
+    clients["camera_a"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_A)}"
+    clients["camera_b"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_B)}"
+    for role in ("staff", "manager"):
+        user, pw = make_user(r, f"{role}1", role)
+        c = app.test_client()
+        assert c.post("/login", data={"username": user, "password": pw}).status_code == 302
+        clients[role] = (c, {"X-CSRF-Token": c.get("/api/v1/session").json["csrf"]})
+    return clients
+
+
+def refused(res) -> bool:  # type: ignore[no-untyped-def]
+    if res.status_code in (401, 403):
+        return True
+    path = res.request.path
+    return res.status_code in (302, 303) and "/login" in res.headers.get("Location", "") and path not in ("/logout", "/login")
+
+
+def test_every_http_route_has_a_policy_and_follows_it(app, r) -> None:  # type: ignore[no-untyped-def]
+    rules = {(rule.rule, m) for rule in app.url_map.iter_rules() for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert rules - set(POLICY) == set(), "routes without an authorization policy"
+    clients = _identities(app, r)
+    anon = clients["anonymous"][0]
+    res = anon.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-k1", "reason": "other"})
+    rid = str(res.json.get("id", "x")) if res.is_json else "x"
+    failures = []
+    # logging out ends the session the later checks need, so it goes last
+    for (rule, method), allowed in sorted(POLICY.items(), key=lambda kv: (kv[0][0] == "/logout", kv[0])):
+        if (rule, method) not in rules:
+            continue
+        for who, (client, headers) in clients.items():
+            url = _url(rule, rid)
+            body = {"events": [ev(1)]} if "events" in rule else {"zone": "fridges", "kiosk": f"k-{who}", "reason": "other"}
+            res = client.open(url, method=method, headers=headers, json=body if method == "POST" else None)
+            if res.status_code >= 500:
+                failures.append(f"{method} {url} as {who}: {res.status_code}")
+            elif (who in allowed) == refused(res):
+                failures.append(f"{method} {url} as {who}: {res.status_code} ({'refused' if refused(res) else 'allowed'}; "
+                                f"policy says {'allow' if who in allowed else 'refuse'})")
+    assert failures == [], "\n".join(failures)
+
+
+def test_manager_data_never_reaches_kiosks_or_cameras(app, r) -> None:  # type: ignore[no-untyped-def]
+    """Public payloads carry crowd levels only: no entries, exits, cameras, corrections or staffing detail."""
+    clients = _identities(app, r)
+    for who in ("anonymous", "kiosk", "camera_a"):
+        client, headers = clients[who]
+        for url in ("/api/v1/zones", "/api/v1/mall", "/api/v1/kiosk/checkout"):
+            text = client.get(url, headers=headers).get_data(as_text=True)
+            for secret in ('"in_15m"', '"in_today"', '"cameras"', '"corrections"', '"explanation"', '"token"'):
+                assert secret not in text, (who, url, secret)
+
+
+@pytest.fixture
+def sockets(live: ServerProcess, r, tokens):  # type: ignore[no-untyped-def]
+    import requests
+
+    made = {}
+    cookies = {}
+    for role in ("staff", "manager"):
+        user, pw = make_user(r, f"sock-{role}", role)
+        s = requests.Session()
+        s.post(live.url + "/login", data={"username": user, "password": pw}, allow_redirects=False, timeout=5)
+        cookies[role] = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+    cam_tok = {"camera_a": tokens.issue(CAM_A), "camera_b": tokens.issue(CAM_B)}
+    for who in sorted(ALL):
+        q: queue.Queue = queue.Queue()
+        c = socketio.Client(reconnection=False)
+        for event in ("zone", "crowd", "zones", "cameras", "staffing", "assist", "alert", "checkout"):
+            c.on(event, lambda p, e=event, q=q: q.put(e))
+        headers = {"Cookie": cookies[who]} if who in cookies else {}
+        if who in cam_tok:
+            headers["Authorization"] = f"Bearer {cam_tok[who]}"
+        c.connect(live.url, transports=["websocket"], headers=headers)
+        made[who] = (c, q)
+    yield made, cam_tok
+    for c, _ in made.values():
+        c.disconnect()
+
+
+def test_socket_events_and_rooms(live: ServerProcess, sockets) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    made, cam_tok = sockets
+    for who, (c, _) in made.items():
+        kiosk = "k-" + who.replace("_", "-")
+        assert c.call("subscribe", {"zone": "fridges", "kiosk": kiosk}, timeout=5)["ok"] is True  # public
+        ack = c.call("subscribe_managers", {}, timeout=5)
+        assert ack["ok"] is (who in STAFF), (who, ack)
+    time.sleep(0.5)
+    for _, q in made.values():
+        while not q.empty():
+            q.get()
+    requests.post(f"{live.url}/api/v1/cameras/{CAM_A}/events", json={"events": [ev(1, 2, 0)]}, headers=auth(cam_tok["camera_a"]),
+                  timeout=5)
+    requests.post(live.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "k-room-test", "reason": "other"}, timeout=5)
+    time.sleep(1.5)
+    got = {who: set(_drain(q)) for who, (_, q) in made.items()}
+    for who, events in got.items():
+        assert "zone" in events, (who, events)  # everyone subscribed to the zone room
+        assert ("zones" in events) is (who == "manager"), (who, events)  # manager data: managers only
+        assert ("assist" in events) is (who in STAFF), (who, events)  # assistance requests: staff and managers
+
+
+def _drain(q: queue.Queue) -> list[str]:
+    out = []
+    while not q.empty():
+        out.append(q.get())
+    return out
