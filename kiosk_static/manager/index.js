@@ -126,8 +126,10 @@
 
   // ---------------------------------------------------------------- zone detail
   let current = null;
+  let detailChosen = false;
   async function openDetail(id) {
     current = id;
+    detailChosen = true;
     const z = S.zones[id];
     MgrMap.select(id, z.floor);
     for (const tr of Object.values(rows)) tr.classList.toggle("selected", tr.dataset.zone === id);
@@ -170,7 +172,15 @@
   socket.on("assist", (r) => MgrPanels.onAssist(r));
   socket.on("counters", (m) => MgrPanels.renderCounters(m.counters, m.audit));
   if (isManager) {
-    socket.on("zones", (m) => { for (const z of m.zones) applyZone(z); if (sortKey === "pct" || sortKey === "occupancy" || sortKey === "in_15m") scheduleSort(); });
+    socket.on("zones", (m) => {
+      for (const z of m.zones) applyZone(z);
+      if (sortKey === "pct" || sortKey === "occupancy" || sortKey === "in_15m") scheduleSort();
+      if (!current && !detailChosen && m.zones.length > 1) {  // first snapshot: show the most crowded zone
+        detailChosen = true;
+        const busiest = m.zones.filter((z) => S.zones[z.zone]).sort((a, b) => b.pct - a.pct)[0];
+        if (busiest) openDetail(busiest.zone);
+      }
+    });
     socket.on("cameras", (m) => {
       const on = m.cameras.filter((c) => c.online).length;
       $("cams").textContent = "Cameras online: " + on + " / " + m.cameras.length;
