@@ -38,7 +38,7 @@ window.MgrCharts = (function () {
     detail = new uPlot({
       width: width(el), height: 150,
       scales: { x: { time: false, range: [0, 24] } },
-      axes: [Object.assign({}, AXIS, { values: (u, vals) => vals.map((v) => v + ":00") }), AXIS],
+      axes: [Object.assign({}, AXIS, { incrs: [1, 2, 3, 4, 6, 12], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? v + ":00" : "")) }), AXIS],
       series: [
         { label: "hour" },
         { label: "Today", stroke: "#3b82f6", width: 2 },

@@ -153,7 +153,7 @@
     const cams = $("d-cams");
     Mgr.clear(cams);
     for (const c of d.cameras) cams.append(Mgr.el("li", { class: c.online ? "on" : "off", "data-camera": c.camera },
-      c.camera + (c.online ? " · online" : " · offline") + (c.fps ? " · " + Number(c.fps).toFixed(0) + " fps" : "")));
+      c.camera + (c.online ? " · online" : c.last_seen ? " · offline since " + Mgr.fmtTime(c.last_seen) : " · offline (never reported)") + (c.fps ? " · " + Number(c.fps).toFixed(0) + " fps" : "")));
     if (!d.cameras.length) cams.append(Mgr.el("li", { class: "muted" }, "none"));
     const ks = $("d-kiosks");
     Mgr.clear(ks);
