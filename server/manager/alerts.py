@@ -16,7 +16,9 @@ Kinds and ids (one alert per subject, so a flapping sensor cannot flood the page
 * `camera:<id>` a camera that has sent heartbeats before has been silent for CAMERA_OFFLINE_SECONDS
   (default 30 s); cameras that never reported are not alerted (they are not installed yet);
 * `kiosk:<id>` a kiosk known to the kiosk registry silent for KIOSK_OFFLINE_SECONDS (default 60 s);
-* `drift:<area>` the store clamped occupancy (negative-clamp) or reset a non-zero count at opening.
+* `drift:<area>` the store clamped occupancy (negative-clamp), or the reset at opening found at least
+  max(5, 5 % of capacity) people still counted; corrections recorded before the engine first ran are
+  history, not alerts.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_KEEP = 1000
 CLEAR_MARGIN = 5.0  # percentage points of hysteresis before a capacity alert clears
+RESET_DRIFT_MIN, RESET_DRIFT_SHARE = 5, 0.05  # a reset at opening is drift from max(5 people, 5 % of capacity)
 
 Emit = Callable[[dict[str, Any]], None]
 KioskStatus = Callable[[float], dict[str, dict[str, Any]]]
@@ -114,7 +117,12 @@ class AlertEngine:
 
     def _new_corrections(self) -> dict[str, list[dict[str, Any]]]:
         """Corrections recorded since the last tick, by area (drift evidence)."""
-        seen = float(self.r.get(self.keys.alerts_corrections_seen) or 0)
+        raw_seen = self.r.get(self.keys.alerts_corrections_seen)
+        if raw_seen is None:  # first run: alert on what happens from now on, not on the stored history
+            head = self.r.lindex(self.keys.corrections, 0)
+            self.r.set(self.keys.alerts_corrections_seen, float(json.loads(head).get("ts", 0)) if head else 0)
+            return {}
+        seen = float(raw_seen)
         fresh: list[dict[str, Any]] = []
         for raw in self.r.lrange(self.keys.corrections, 0, 199):
             c = json.loads(raw)
@@ -125,8 +133,8 @@ class AlertEngine:
             self.r.set(self.keys.alerts_corrections_seen, max(float(c.get("ts", 0)) for c in fresh))
         by_area: dict[str, list[dict[str, Any]]] = {}
         for c in fresh:
-            if c.get("reason") == "daily-reset" and not c.get("before"):
-                continue  # an empty zone reset at opening is not drift
+            if c.get("reason") == "daily-reset" and abs(int(c.get("before") or 0)) < self._reset_threshold(str(c.get("area"))):
+                continue  # a few people left over at opening is normal counting noise, not drift
             by_area.setdefault(str(c.get("area")), []).append(c)
         return by_area
 
@@ -194,6 +202,10 @@ class AlertEngine:
         pipe.execute()
         self._emit(a)
         return a
+
+    def _reset_threshold(self, area: str) -> int:
+        z = self.mall.zone(area)
+        return max(RESET_DRIFT_MIN, int(RESET_DRIFT_SHARE * z.capacity)) if z else RESET_DRIFT_MIN
 
     def _emit(self, alert: dict[str, Any]) -> None:
         if self.emit is not None:

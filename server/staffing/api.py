@@ -118,4 +118,7 @@ def post_counter(counter_id: str):  # type: ignore[no-untyped-def]
         rec = _service().set_counter(counter_id, state, str(user.get("username", "unknown")), reason if reason is not None else "")
     except CounterError as exc:
         raise ApiError(exc.status, exc.error, exc.detail, exc.field) from None
+    from server.extensions import socketio  # every manager and staff screen redraws its counters grid
+
+    socketio.emit("counters", {"counters": _service().counters(), "audit": _service().audit(20)}, to="staff")
     return jsonify(rec)

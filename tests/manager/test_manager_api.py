@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import time
 from datetime import datetime
@@ -157,7 +158,8 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis) -> None:
     now = time.time()
     n90 = -(-z.capacity * 9 // 10)  # ceil(90 %)
     store.apply_batch("cam-fridges-1", "s", "fridges", [Event(1, now, n90, 0)], now)
-    raised = eng.tick(now)
+    r.lpush(Keys("t:").corrections, '{"area": "phones", "before": -2, "after": 0, "reason": "negative-clamp", "ts": 1}')
+    raised = eng.tick(now)  # the first run takes stored corrections as history: no drift alert for them
     assert [a["id"] for a in raised] == ["capacity90:fridges"] and raised[0]["severity"] == "warning"
     assert eng.tick(now) == []  # no repeat while the condition holds
     store.apply_batch("cam-fridges-1", "s", "fridges", [Event(2, now, z.capacity - n90, 0)], now)
@@ -182,6 +184,10 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis) -> None:
     drift = [a for a in eng.tick(now + 2) if a["kind"] == "drift"]
     assert [a["id"] for a in drift] == ["drift:smart-kitchen"] and "negative-clamp" in drift[0]["message"]
     assert eng.tick(now + 3) == [] or all(a["kind"] != "drift" for a in eng.tick(now + 3))
+    # the reset at opening: 2 people left is noise, 40 is drift
+    r.lpush(Keys("t:").corrections, json.dumps({"area": "tablets", "before": 2, "after": 0, "reason": "daily-reset", "ts": now + 5}))
+    r.lpush(Keys("t:").corrections, json.dumps({"area": "phones-5g", "before": 40, "after": 0, "reason": "daily-reset", "ts": now + 5}))
+    assert [a["id"] for a in eng.tick(now + 6)] == ["drift:phones-5g"]
     done = eng.acknowledge("drift:smart-kitchen", {"username": "boss"}, now + 4)
     assert done and done["state"] == "cleared"
     assert "drift:smart-kitchen" not in {a["id"] for a in eng.active()}

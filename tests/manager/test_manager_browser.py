@@ -109,6 +109,17 @@ def test_staff_see_only_the_inbox_and_counters(live: ServerProcess, r: redis.Red
         expect(page.locator("#assist-card")).to_be_visible()
         for hidden in ("#map-card", "#zones", "#staffing", "#alerts-card", "#export-card", "#mall-total"):
             assert page.locator(hidden).count() == 0, hidden
+        # staff run the counters: a click opens a closed one; a second screen follows live (`counters` event)
+        other = browser.new_context(viewport=VIEW).new_page()
+        _login(other, live.url, u, pw)
+        n_open = page.locator("#counters .counter.st-open").count()
+        expect(other.locator("#counters .counter.st-open")).to_have_count(n_open)
+        closed = page.locator("#counters .counter.st-closed").first
+        cid = closed.get_attribute("data-counter")
+        closed.click()
+        expect(page.locator(f"#counters .counter[data-counter='{cid}']")).to_have_attribute("data-state", "open")
+        expect(other.locator(f"#counters .counter[data-counter='{cid}']")).to_have_attribute("data-state", "open", timeout=2000)
+        expect(page.locator("#audit li").first).to_contain_text(f"{cid} closed→open by {u}")
         _shot(page, "manager-staff-view-1920x1080.png")
         page.click("#logout")
         page.wait_for_url("**/login**")
