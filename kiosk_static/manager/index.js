@@ -52,6 +52,7 @@
         sortTable();
       });
     }
+    document.querySelector("#zones th[data-sort=pct]").setAttribute("aria-sort", "descending");
     MgrMap.build(S.mall, openDetail);
     S.openDetail = openDetail;
     MgrPanels.wireStaffing();
@@ -175,8 +176,9 @@
     socket.on("zones", (m) => {
       for (const z of m.zones) applyZone(z);
       if (sortKey === "pct" || sortKey === "occupancy" || sortKey === "in_15m") scheduleSort();
-      if (!current && !detailChosen && m.zones.length > 1) {  // first snapshot: show the most crowded zone
+      if (!current && !detailChosen && m.zones.length > 1) {  // first snapshot: sorted at once, most crowded zone open
         detailChosen = true;
+        sortTable();
         const busiest = m.zones.filter((z) => S.zones[z.zone]).sort((a, b) => b.pct - a.pct)[0];
         if (busiest) openDetail(busiest.zone);
       }

@@ -128,6 +128,32 @@ def test_staff_see_only_the_inbox_and_counters(live: ServerProcess, r: redis.Red
         assert errors == [], errors
 
 
+def _populate(base: str, r: redis.Redis, prefix: str) -> None:
+    import random
+
+    rng = random.Random(11)
+    now = time.time()
+    seen: set[str] = set()
+    for c in MALL.cameras:
+        if c.zone is None or c.zone in seen:
+            continue
+        seen.add(c.zone)
+        cap = MALL.zone(c.zone).capacity
+        target = int(cap * rng.choice([0.2, 0.4, 0.6, 0.75, 0.85, 0.95, 1.05]))
+        cam = Camera(base, r, prefix, c.id)
+        evs, occ = [], 0
+        for k in range(24):  # every 5 minutes over the last 2 hours
+            cin = rng.randint(0, max(1, cap // 12))
+            cout = rng.randint(0, max(0, occ + cin - target // 2)) if k < 20 else 0
+            occ += cin - cout
+            evs.append((now - (120 - 5 * k) * 60 + 30, cin, cout))
+        if occ < target:
+            evs.append((now - 20, target - occ, 0))
+        else:
+            evs.append((now - 20, 0, occ - target))
+        cam.send(evs)
+
+
 class CrowdClient:
     """What a kiosk hears: a real python-socketio client in the public `crowd` room."""
 
@@ -204,6 +230,12 @@ def test_accept_opens_counters_kiosks_follow_and_a_silent_camera_raises_an_alert
             expect(page.locator(f"#alert-history li[data-alert='camera:{cam_id}']").first).to_contain_text("cleared")
             hist = api.get(srv.url + "/api/v1/manager/alerts", timeout=5).json()["history"]
             assert any(a["id"] == f"camera:{cam_id}" and a["acknowledged_by"] == "Boss" for a in hist)
+            # a busy afternoon for the overview screenshot: every zone counted through the camera API
+            _populate(srv.url, r, "m:")
+            page.reload()
+            page.wait_for_selector("#conn.online")
+            expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
+            page.wait_for_timeout(800)
             _shot(page, "manager-overview-1920x1080.png")
             assert errors == [], errors
     finally:
