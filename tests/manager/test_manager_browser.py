@@ -235,7 +235,8 @@ def test_accept_opens_counters_kiosks_follow_and_a_silent_camera_raises_an_alert
             page.reload()
             page.wait_for_selector("#conn.online")
             expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
-            page.wait_for_timeout(800)
+            expect(page.locator("#alerts li.alert[data-kind=capacity100]").first).to_be_visible(timeout=6000)
+            page.wait_for_timeout(500)
             _shot(page, "manager-overview-1920x1080.png")
             assert errors == [], errors
     finally:
