@@ -70,6 +70,8 @@ def feet_anchor(box: np.ndarray, width: int, height: int) -> tuple[float, float]
 class _TrackState:
     side: int = 0  # +1 left, -1 right, 0 unknown
     last_pt: tuple[float, float] | None = None
+    raw_side: int = 0  # sign of the signed distance at the last observation (no band)
+    raw_since: tuple[int, float] | None = None  # (frame_index, t) the anchor first reached raw_side
 
 
 class LineCounter:
@@ -112,13 +114,19 @@ class LineCounter:
         dist = self.signed_distance(p)
         band = max(self.line.band_min_px, self.line.band_frac * float(box[3] - box[1]))
         new_side = 1 if dist > band else (-1 if dist < -band else 0)
+        raw = 1 if dist > 0 else -1
+        if raw != st.raw_side:
+            st.raw_side, st.raw_since = raw, (frame_index, t)
         event = None
         if new_side != 0:
             if st.side != 0 and new_side != st.side and self._on_segment(st.last_pt, p) and countable:
                 direction: Direction = "left_to_right" if new_side < 0 else "right_to_left"
                 into = "left" if new_side > 0 else "right"
                 kind: Literal["in", "out"] = "in" if into == self.line.in_side else "out"
-                event = Crossing(frame_index, t, track_id, direction, kind)
+                # The band only decides *whether* a pass happened; the pass happened when the
+                # feet reached this side of the line, which may be a few observations earlier.
+                f_ev, t_ev = st.raw_since if st.raw_since is not None else (frame_index, t)
+                event = Crossing(f_ev, t_ev, track_id, direction, kind)
                 self.counts[direction] += 1
                 self.counts[kind] += 1
             st.side = new_side

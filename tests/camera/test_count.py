@@ -104,6 +104,18 @@ def test_event_fields_and_frame_index():
     assert e.track_id == 1 and 100 < e.frame_index < 112 and e.t == pytest.approx(e.frame_index / 7.0)
 
 
+def test_event_is_dated_when_the_feet_reach_the_new_side_not_when_they_leave_the_band():
+    # Slow walker (2 px per frame, band = 8 px for a 100 px person): the feet are on the right of x=384
+    # from frame 3 on, the band is only cleared at frame 7. The pass happened at frame 3.
+    c = LineCounter(PETS_LINE, W, H)
+    ev = walk(c, [370, 378, 382, 385, 387, 389, 391, 393, 395])
+    assert len(ev) == 1 and ev[0].frame_index == 3 and ev[0].t == pytest.approx(3 / 7.0)
+    # Jitter back over the line inside the band restarts the clock: the last arrival on the side counts.
+    c = LineCounter(PETS_LINE, W, H)
+    ev = walk(c, [370, 386, 383, 386, 389, 392, 395], tid=2)
+    assert len(ev) == 1 and ev[0].frame_index == 3
+
+
 def test_resize_keeps_normalized_line():
     c = LineCounter(PETS_LINE, W, H)
     c.resize(W * 2, H * 2)

@@ -7,6 +7,7 @@ import pytest
 
 from camera.detect import DETECTORS, Detections, make_detector
 from camera.detect.base import nms, suppress_contained
+from camera.detect.tiling import stitch_seams, tile_origins
 from camera.synthetic import default_scene
 from camera.track import iou_matrix
 
@@ -43,6 +44,33 @@ def test_nms_and_containment():
                    np.array([0.9, 0.8, 0.7, 0.6], np.float32))
     kept = suppress_contained(nms(d, 0.5))
     assert sorted(kept.scores.tolist()) == pytest.approx([0.6, 0.9])
+
+
+def test_person_cut_by_a_tile_seam_is_stitched_back_together():
+    # 1920x1080 in 2x1 tiles with 20 % overlap: left tile [0, 1067), right tile [853, 1920).
+    left, right = tile_origins(1920, 1080, (2, 1), 0.2)
+    assert (left[0] + left[2], right[0]) == (1067, 853)
+    halves = [
+        (left, Detections(np.array([[650, 200, 1067, 1000]], np.float32), np.array([0.9], np.float32))),
+        (right, Detections(np.array([[853, 210, 1300, 990]], np.float32), np.array([0.7], np.float32))),
+    ]
+    assert suppress_contained(nms(Detections.concat([d for _, d in halves]), 0.5)).xyxy.shape[0] == 2
+    out = Detections.concat(stitch_seams(halves, 1920, 1080))
+    assert len(out) == 1 and out.xyxy[0].tolist() == [650, 200, 1300, 1000] and out.scores[0] == pytest.approx(0.9)
+    # Two different people either side of the seam (rows disagree; or one box not cut) stay apart.
+    apart = [
+        (left, Detections(np.array([[900, 600, 1067, 1000]], np.float32), np.array([0.9], np.float32))),
+        (right, Detections(np.array([[853, 100, 1000, 400]], np.float32), np.array([0.9], np.float32))),
+    ]
+    assert len(Detections.concat(stitch_seams(apart, 1920, 1080))) == 2
+    whole = [
+        (left, Detections(np.array([[900, 200, 1040, 1000]], np.float32), np.array([0.9], np.float32))),
+        (right, Detections(np.array([[853, 200, 1100, 1000]], np.float32), np.array([0.9], np.float32))),
+    ]
+    assert len(Detections.concat(stitch_seams(whole, 1920, 1080))) == 2
+    # A box touching the frame border is not "cut".
+    border = [(left, Detections(np.array([[0, 0, 100, 500]], np.float32), np.array([0.9], np.float32)))]
+    assert len(Detections.concat(stitch_seams(border, 1920, 1080))) == 1
 
 
 def test_ssdlite_finds_people_on_dev_frame(pets):

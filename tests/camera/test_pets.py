@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from camera.evaluate import evaluate
 
-TARGET_F1 = 0.95
-REGRESSION_FLOOR_F1 = 0.90
+TARGET_F1 = 0.95  # issue 3 acceptance; measured 0.968 (P 1.000, R 0.938) -- see docs/camera.md
 
 
 def test_pets_f1_default_pipeline(pets):
@@ -15,6 +12,4 @@ def test_pets_f1_default_pipeline(pets):
     res = evaluate(video, truth)
     assert res["frames"] == 795
     print(f"PETS F1={res['f1']:.3f} P={res['precision']:.3f} R={res['recall']:.3f} fps={res['fps']:.1f}")
-    assert res["f1"] >= REGRESSION_FLOOR_F1, res
-    if res["f1"] < TARGET_F1:
-        pytest.xfail(f"F1 {res['f1']:.3f} below the 0.95 target (known gap, see docs/camera.md)")
+    assert res["f1"] >= TARGET_F1, {k: v for k, v in res.items() if k != "events"}
