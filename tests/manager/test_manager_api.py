@@ -272,3 +272,26 @@ def test_session_expiry_sends_the_manager_back_to_login(app, r: redis.Redis) -> 
     page = c.get("/manager")
     assert page.status_code == 302 and "/login" in page.headers["Location"]
     assert c.get("/api/v1/session").get_json()["user"] is None
+
+
+def test_bad_requests_to_alerts_and_staffing_are_4xx_json(live: ServerProcess, r: redis.Redis) -> None:
+    s = session(live.url, *user(r, "t:", "boss", "manager"))
+    cases = [
+        ("GET", "/api/v1/manager/alerts?limit=abc", None, 400, "limit"),
+        ("GET", "/api/v1/manager/alerts?limit=0", None, 400, "limit"),
+        ("GET", "/api/v1/manager/alerts?limit=100000", None, 400, "limit"),
+        ("POST", "/api/v1/manager/alerts/no-such-alert/ack", {}, 404, "alert_id"),
+        ("POST", "/api/v1/staffing/accept", "[1]", 400, "body"),
+        ("POST", "/api/v1/staffing/accept", "{not json", 400, "body"),
+        ("POST", "/api/v1/staffing/dismiss", {"reason": 5}, 400, "reason"),
+        ("POST", "/api/v1/staffing/dismiss", {"reason": "x" * 201}, 400, "reason"),
+        ("GET", "/api/v1/manager/zones/" + "x" * 300, None, 404, "zone_id"),
+        ("GET", "/api/v1/manager/footfall?area=%00", None, 400, "area"),
+    ]
+    for method, path, body, status, field in cases:
+        if isinstance(body, str):
+            res = s.request(method, live.url + path, data=body, headers={"Content-Type": "application/json"}, timeout=5)
+        else:
+            res = s.request(method, live.url + path, json=body, timeout=5)
+        assert res.status_code == status, (path, body, res.status_code, res.text)
+        assert res.json()["field"] == field and res.json()["detail"], (path, res.text)
