@@ -65,9 +65,10 @@ def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None 
     env = dict(os.environ, REDIS_URL=redis_url, PORT=str(wport), SECRET_KEY="bench-only", LOG_LEVEL="WARNING", KEY_PREFIX="b:")
     if mall_file:
         env["MALL_CONFIG"] = str(mall_file)
+    worker = ["--threads", str(threads), "--worker-connections", str(threads * 2)]
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(threads), "--worker-connections", str(threads * 2),
-         "--bind", f"127.0.0.1:{wport}", "--log-level", "warning", "server.wsgi:app"], cwd=ROOT, env=env)
+        [sys.executable, "-m", "gunicorn", "--workers", "1", *worker, "--bind", f"127.0.0.1:{wport}", "--log-level", "warning",
+         "server.wsgi:app"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{wport}"
     try:
         for _ in range(200):

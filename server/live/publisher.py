@@ -2,7 +2,7 @@
 
 Bursts of batches for one zone become one update per interval, so sockets are not flooded. Each audience
 has its own cadence: a zone's own kiosks at `interval` (50 ms), managers every 250 ms, and the crowd
-levels every kiosk shows for the other zones once a second (they feed wayfinding, not a counter).
+levels every kiosk shows for the other zones every 2 s (they feed wayfinding, not a counter).
 With the Redis message queue, an emit here reaches clients of every web process.
 """
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 2.0
 MANAGER_INTERVAL = 0.25
-CROWD_INTERVAL = 1.0
+CROWD_INTERVAL = 2.0
 
 
 class LivePublisher:
