@@ -86,9 +86,8 @@ def post_events(camera_id: str):  # type: ignore[no-untyped-def]
     current_app.extensions["metrics"].observe_apply(len(batch.events), time.perf_counter() - t0)
     if res.applied:
         current_app.extensions["live"].mark_dirty(cam.area)
-    status = current_app.extensions["reader"].cameras([cam.id], settings.camera_offline_seconds, now)[cam.id]
     body = BatchResult(applied=res.applied, duplicates=res.duplicates, high_water=res.high_water, max_seq=res.max_seq,
-                       open_gaps=status["open_gaps"], occupancy=res.occupancy)
+                       open_gaps=res.open_gaps, occupancy=res.occupancy)
     return jsonify(body.model_dump())
 
 

@@ -98,18 +98,20 @@ class LivePublisher:
             if self._crowd_dirty and (force or now >= self._crowd_due):
                 crowd, self._crowd_dirty, self._crowd_due = self._crowd_dirty, set(), now + CROWD_INTERVAL
             cams, self._cameras_dirty = self._cameras_dirty, False
-        wanted = areas | mgr | crowd
-        if wanted:
-            stats = self.reader.area_stats(sorted(wanted))
-            for a in areas:
-                if a in stats and self.mall.zone(a) is not None:
-                    self.socketio.emit("zone", public_zone(self.mall, a, stats[a]), to=f"zone:{a}")
+        public_areas = sorted(a for a in areas | crowd if self.mall.zone(a) is not None)
+        if public_areas:
+            # kiosks need occupancy only: one HMGET, not the 15-minute and daily sums managers get
+            occ = self.reader.occupancy(public_areas)
+            for a in public_areas:
+                if a in areas:
+                    self.socketio.emit("zone", public_zone(self.mall, a, {"occupancy": occ[a]}), to=f"zone:{a}")
             if crowd:
-                public = [public_zone(self.mall, a, stats[a]) for a in sorted(crowd) if self.mall.zone(a) is not None]
+                public = [public_zone(self.mall, a, {"occupancy": occ[a]}) for a in public_areas if a in crowd]
                 self.socketio.emit("crowd", {"zones": public}, to="crowd")
-            if mgr:
-                self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, stats[a]) for a in sorted(mgr)]}, to="managers")
             self.metrics.pushes.labels("zones").inc(len(areas))
+        if mgr:
+            stats = self.reader.area_stats(sorted(mgr))
+            self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, stats[a]) for a in sorted(mgr)]}, to="managers")
         if cams:
             self.emit_cameras()
 

@@ -1,9 +1,10 @@
 -- Apply one camera batch atomically and idempotently.
 -- KEYS: 1 stream state hash, 2 stream pending zset, 3 gaps list, 4 occupancy hash,
---       5 occupancy day string, 6 corrections list, 7 correction counts hash,
---       then per event i: minute-bucket hash, hour-bucket hash.
+--       5 occupancy day string, 6 corrections list, 7 correction counts hash, 8 camera streams hash,
+--       9 stats hash, then per event i: minute-bucket hash, hour-bucket hash.
 -- ARGV: 1 area, 2 current business day, 3 now (epoch s), 4 minute ttl, 5 hour ttl, 6 stream ttl,
---       7 event count, then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0)
+--       7 event count, 8 camera id, 9 stream id,
+--       then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0)
 local area = ARGV[1]
 local today = ARGV[2]
 local now = ARGV[3]
@@ -32,7 +33,7 @@ local occ = tonumber(redis.call('HGET', KEYS[4], area) or '0')
 local clamps = 0
 
 for i = 0, n - 1 do
-  local b = 8 + i * 6
+  local b = 10 + i * 6
   local seq = tonumber(ARGV[b])
   if seq <= hw or redis.call('ZSCORE', KEYS[2], seq) then
     dups = dups + 1
@@ -44,7 +45,7 @@ for i = 0, n - 1 do
     if seq > maxseq then maxseq = seq end
     redis.call('ZADD', KEYS[2], seq, seq)
     local cin, cout = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
-    local mk, hk = KEYS[8 + i * 2], KEYS[9 + i * 2]
+    local mk, hk = KEYS[10 + i * 2], KEYS[11 + i * 2]
     if cin > 0 then
       redis.call('HINCRBY', mk, 'i' .. ARGV[b + 3], cin)
       redis.call('HINCRBY', hk, 'i' .. ARGV[b + 4], cin)
@@ -96,4 +97,10 @@ redis.call('HINCRBY', KEYS[1], 'applied', applied)
 redis.call('HINCRBY', KEYS[1], 'duplicates', dups)
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[6])
-return {applied, dups, occ, hw, maxseq, clamps, ins, outs}
+redis.call('HSET', KEYS[8], ARGV[8], ARGV[9])
+redis.call('HINCRBY', KEYS[9], 'events_applied', applied)
+redis.call('HINCRBY', KEYS[9], 'events_duplicate', dups)
+-- Open gaps (first 20 pending seqs) so the caller needs no second round trip.
+local pending = {}
+if maxseq > hw then pending = redis.call('ZRANGE', KEYS[2], 0, 19) end
+return {applied, dups, occ, hw, maxseq, clamps, ins, outs, pending}

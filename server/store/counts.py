@@ -13,6 +13,7 @@ import redis
 
 from server.store.clock import business_day, local
 from server.store.keys import HOUR_TTL_SECONDS, MINUTE_TTL_SECONDS, STREAM_TTL_SECONDS, Keys
+from server.store.reads import open_gaps
 
 APPLY_LUA = (Path(__file__).with_name("apply.lua")).read_text()
 
@@ -35,6 +36,11 @@ class ApplyResult:
     clamps: int
     count_in: int
     count_out: int
+    pending: tuple[int, ...] = ()
+
+    @property
+    def open_gaps(self) -> list[list[int]]:
+        return open_gaps(self.high_water, list(self.pending))
 
 
 @lru_cache(maxsize=4096)
@@ -56,21 +62,17 @@ class CountStore:
         k = self.keys
         keys = [
             k.stream_state(camera, stream), k.stream_pending(camera, stream), k.gaps(camera),
-            k.occupancy, k.occupancy_day, k.corrections, k.correction_counts,
+            k.occupancy, k.occupancy_day, k.corrections, k.correction_counts, k.camera_streams, k.stats,
         ]
-        args: list[object] = [area, today, f"{now:.3f}", MINUTE_TTL_SECONDS, HOUR_TTL_SECONDS, STREAM_TTL_SECONDS, len(events)]
+        args: list[object] = [area, today, f"{now:.3f}", MINUTE_TTL_SECONDS, HOUR_TTL_SECONDS, STREAM_TTL_SECONDS, len(events),
+                              camera, stream]
         for ev in sorted(events, key=lambda e: e.seq):
             hour_stamp, minute, day_stamp, hour = _stamps(int(ev.time // 60 * 60), self.tz)
             keys += [k.minute(area, hour_stamp), k.hour(area, day_stamp)]
             affects = business_day(ev.time, self.tz, self.opening) == today
             args += [ev.seq, ev.count_in, ev.count_out, minute, hour, 1 if affects else 0]
         res = self._apply(keys=keys, args=args)
-        pipe = self.r.pipeline(transaction=False)
-        pipe.hset(k.camera_streams, camera, stream)
-        pipe.hincrby(k.stats, "events_applied", int(res[0]))
-        pipe.hincrby(k.stats, "events_duplicate", int(res[1]))
-        pipe.execute()
-        return ApplyResult(*(int(x) for x in res))
+        return ApplyResult(*(int(x) for x in res[:8]), tuple(int(x) for x in res[8]) if len(res) > 8 else ())
 
     def observe_occupancy(self, camera: str, area: str, value: int, ts: float) -> None:
         self.r.hset(self.keys.occupancy_observed, area, json.dumps({"camera": camera, "value": value, "ts": ts}))

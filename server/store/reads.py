@@ -48,6 +48,11 @@ class Reader:
     def __init__(self, r: redis.Redis, keys: Keys, tz: str) -> None:
         self.r, self.keys, self.tz = r, keys, tz
 
+    def occupancy(self, areas: list[str]) -> dict[str, int]:
+        """Occupancy of many areas in one round trip (what kiosks show)."""
+        values = self.r.hmget(self.keys.occupancy, areas) if areas else []
+        return {a: int(v or 0) for a, v in zip(areas, values, strict=True)}
+
     def area_stats(self, areas: Iterable[str], now: float | None = None) -> dict[str, dict[str, int]]:
         """Occupancy, in/out of the last 15 minutes and of today, for many areas in one round trip."""
         now = time.time() if now is None else now
@@ -130,7 +135,7 @@ class Reader:
             beat = json.loads(hb[n]) if hb[n] else None
             state, pending, gap_log = res[n * 3], res[n * 3 + 1], res[n * 3 + 2]
             hw = int(state.get("hw", 0))
-            open_gaps = _open_gaps(hw, [int(x) for x in pending])
+            gaps = open_gaps(hw, [int(x) for x in pending])
             out[cam] = {
                 "online": bool(beat and now - float(beat["ts"]) < offline_after),
                 "heartbeat": beat,
@@ -139,7 +144,7 @@ class Reader:
                 "max_seq": int(state.get("max", 0)),
                 "applied": int(state.get("applied", 0)),
                 "duplicates": int(state.get("duplicates", 0)),
-                "open_gaps": open_gaps,
+                "open_gaps": gaps,
                 "gap_log": [json.loads(g) for g in gap_log],
             }
         return out
@@ -152,7 +157,7 @@ class Reader:
         return datetime.fromtimestamp(now, zone_info(self.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _open_gaps(hw: int, pending: list[int]) -> list[list[int]]:
+def open_gaps(hw: int, pending: list[int]) -> list[list[int]]:
     """Missing seq ranges between the high-water mark and what arrived out of order."""
     gaps, expect = [], hw + 1
     for s in pending:
