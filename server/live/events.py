@@ -10,10 +10,11 @@ from flask_socketio import SocketIO, join_room
 from server.assist.api import store as assist_store
 from server.auth.guard import current_user
 from server.errors import ApiError
-from server.kiosk.api import heartbeat_from
+from server.kiosk.api import checkout_summary, heartbeat_from
 from server.kiosk.registry import KIOSK_ID
 from server.live.payloads import manager_zone, public_zone
 from server.live.publisher import camera_summaries
+from server.staffing.api import change_counter
 
 
 def register_socket_events(socketio: SocketIO) -> None:
@@ -57,6 +58,21 @@ def register_socket_events(socketio: SocketIO) -> None:
         except ApiError as exc:
             return {"ok": False, "error": exc.error, "field": exc.field}
         return {"ok": True, "ts": rec["ts"]}
+
+    @socketio.on("set_counter")
+    def _set_counter(data: Any = None) -> dict[str, Any]:
+        """Staff and managers open or close a counter from the socket too (same rules and audit as HTTP)."""
+        user = current_user()
+        if user is None or user["role"] not in ("manager", "staff"):
+            return {"ok": False, "error": "login_required"}
+        if not isinstance(data, dict) or not isinstance(data.get("counter"), str):
+            return {"ok": False, "error": "invalid", "field": "counter"}
+        try:
+            rec = change_counter(data["counter"], data, user)
+        except ApiError as exc:
+            return {"ok": False, "error": exc.error, "detail": exc.detail, "field": exc.field}
+        socketio.emit("checkout", checkout_summary(), to="crowd")
+        return {"ok": True, "counter": rec}
 
     @socketio.on("subscribe_managers")
     def _subscribe_managers(*_: Any) -> dict[str, Any]:

@@ -109,11 +109,15 @@ def post_counter(counter_id: str):  # type: ignore[no-untyped-def]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "invalid", "send a JSON object {state, reason}", "body")
+    return jsonify(change_counter(counter_id, body, current_user() or {}))
+
+
+def change_counter(counter_id: str, body: dict, user: dict) -> dict:
+    """One counter change, from HTTP or Socket.IO: audit entry, then every staff screen and every kiosk follow."""
     state = body.get("state")
     if not isinstance(state, str):
         raise ApiError(400, "invalid", "state is required: open, closing or closed", "state")
     reason = body.get("reason", "")
-    user = current_user() or {}
     try:
         rec = _service().set_counter(counter_id, state, str(user.get("username", "unknown")), reason if reason is not None else "")
     except CounterError as exc:
@@ -121,4 +125,4 @@ def post_counter(counter_id: str):  # type: ignore[no-untyped-def]
     from server.extensions import socketio  # every manager and staff screen redraws its counters grid
 
     socketio.emit("counters", {"counters": _service().counters(), "audit": _service().audit(20)}, to="staff")
-    return jsonify(rec)
+    return rec

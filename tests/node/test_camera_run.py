@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import PETS, ROOT, ServerProcess, make_user, login
+from tests.conftest import PETS, ROOT, ServerProcess, login, make_user
 
 CAM, ZONE = "cam-gaming-laptops-1", "gaming-laptops"
 VIDEO = PETS / "PETS09-S2L1.mp4"

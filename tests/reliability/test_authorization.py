@@ -179,6 +179,9 @@ def test_socket_events_and_rooms(live: ServerProcess, sockets) -> None:  # type:
         assert c.call("subscribe", {"zone": "fridges", "kiosk": kiosk}, timeout=5)["ok"] is True  # public
         ack = c.call("subscribe_managers", {}, timeout=5)
         assert ack["ok"] is (who in STAFF), (who, ack)
+    for who, (c, _) in made.items():  # counters change over the socket only for staff and managers
+        ack = c.call("set_counter", {"counter": "C16", "state": "closed", "reason": "matrix"}, timeout=5)
+        assert (ack.get("ok") is True) is (who in STAFF) or (who in STAFF and ack.get("error") in ("min_open",)), (who, ack)
     time.sleep(0.5)
     for _, q in made.values():
         while not q.empty():

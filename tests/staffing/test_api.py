@@ -25,6 +25,9 @@ def app(rds: redis.Redis, prefix: str, mall) -> Flask:  # type: ignore[no-untype
     app.extensions["staffing"] = StaffingService(rds, prefix, mall, reader=synthetic_reader)
     register_error_handlers(app)
     app.register_blueprint(bp)
+    from server.extensions import socketio
+
+    socketio.init_app(app, async_mode="threading")  # counter changes are pushed to staff screens
     return app
 
 
@@ -98,3 +101,43 @@ def test_counters_and_suggestion(app: Flask, mall) -> None:  # type: ignore[no-u
     app.extensions["staffing"].compute_once()
     s = c.get("/api/v1/staffing").get_json()["suggestion"]
     assert s["suggested_open"] >= mall.checkout.min_open and "explanation" in s
+
+
+def test_counters_change_over_socketio_with_the_same_rules_and_audit(live, r) -> None:  # type: ignore[no-untyped-def]
+    """Staff open a counter from the socket: audit written, staff screens and kiosks follow; bad input is named."""
+    import queue
+
+    import requests
+    import socketio
+
+    from tests.conftest import make_user
+
+    user, pw = make_user(r, "till-lead", "staff")
+    s = requests.Session()
+    s.post(live.url + "/login", data={"username": user, "password": pw}, allow_redirects=False, timeout=5)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+    got: queue.Queue = queue.Queue()
+    staff = socketio.Client(reconnection=False)
+    staff.on("counters", lambda p: got.put(("counters", p)))
+    staff.connect(live.url, transports=["websocket"], headers={"Cookie": cookie})
+    kiosk = socketio.Client(reconnection=False)
+    kiosk.on("checkout", lambda p: got.put(("checkout", p)))
+    kiosk.connect(live.url, transports=["websocket"])
+    try:
+        assert staff.call("subscribe_managers", {}, timeout=5)["ok"] is True
+        assert kiosk.call("subscribe", {"zone": "fridges"}, timeout=5)["ok"] is True
+        ack = staff.call("set_counter", {"counter": "C09", "state": "open", "reason": "queue building"}, timeout=5)
+        assert ack["ok"] is True and ack["counter"]["state"] == "open"
+        kinds = {}
+        while len(kinds) < 2:
+            kind, payload = got.get(timeout=5)
+            kinds[kind] = payload
+        assert kinds["counters"]["audit"][0]["by"] == user and kinds["counters"]["audit"][0]["reason"] == "queue building"
+        assert kinds["checkout"]["open_counters"] >= 1
+        bad = staff.call("set_counter", {"counter": "C99", "state": "open"}, timeout=5)
+        assert bad["ok"] is False and bad["field"] == "id"
+        assert staff.call("set_counter", {"counter": "C09", "state": "sideways"}, timeout=5)["field"] == "state"
+        assert kiosk.call("set_counter", {"counter": "C09", "state": "closed"}, timeout=5) == {"ok": False, "error": "login_required"}
+    finally:
+        staff.disconnect()
+        kiosk.disconnect()
