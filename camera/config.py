@@ -13,7 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-Point = tuple[float, float]
+from server.mall.schema import Point, check_line
+from server.validation import first_error
 
 
 class NodeConfig(BaseModel):
@@ -24,15 +25,7 @@ class NodeConfig(BaseModel):
     detector: str | dict[str, Any] = "auto"
     polygon: list[Point] | None = Field(default=None, min_length=3)
 
-    @field_validator("line")
-    @classmethod
-    def _normalised(cls, v: tuple[Point, Point]) -> tuple[Point, Point]:
-        for x, y in v:
-            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.2):
-                raise ValueError("points are normalised image coordinates: x in 0..1, y in 0..1.2")
-        if v[0] == v[1]:
-            raise ValueError("line endpoints must differ")
-        return v
+    _line = field_validator("line")(check_line)
 
     def pipeline_config(self) -> dict[str, Any]:
         """The dict `camera.pipeline.build_pipeline` takes."""
@@ -56,9 +49,8 @@ def parse(data: Any, source: str) -> NodeConfig:
     try:
         return NodeConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise ConfigError(f"{source}: {path}: {err['msg'].removeprefix('Value error, ')}") from None
+        path, msg = first_error(exc)
+        raise ConfigError(f"{source}: {path or '(top level)'}: {msg}") from None
 
 
 def load_file(path: str | Path) -> NodeConfig:

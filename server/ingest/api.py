@@ -13,17 +13,11 @@ from server.ingest.models import Batch, BatchResult, CameraConfig, Heartbeat
 from server.ingest.tokens import CameraTokens
 from server.mall.schema import Camera, Mall
 from server.store.counts import CountStore, Event
+from server.validation import field_path
 
 bp = Blueprint("ingest", __name__, url_prefix="/api/v1")
 
 FUTURE_SLACK_SECONDS = 300  # camera clocks may run a little ahead
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def parse_body(model: type[BaseModel]) -> Any:

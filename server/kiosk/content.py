@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from server.mall.loader import MallConfigError
 from server.mall.schema import ID_PATTERN, Mall
+from server.validation import field_path
 
 DEFAULT_CONTENT_DIR = Path(__file__).with_name("content")
 SHAPES = ("tv", "speaker", "phone", "watch", "tablet", "laptop", "desktop", "console", "camera", "headphones",
@@ -164,20 +165,13 @@ class SubsidyRules(Strict):
         return next((c for c in self.categories if c.id == cid), None)
 
 
-def _loc(loc: tuple[object, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
-        loc = _loc(tuple(x for x in err["loc"] if not str(x).startswith("function-")))
+        loc = field_path(tuple(x for x in err["loc"] if not str(x).startswith("function-"))) or "(top level)"
         if loc == "(top level)" and ": " in msg and " " not in msg.split(": ", 1)[0]:
             loc, msg = msg.split(": ", 1)
         elif ": " in msg and msg.split(": ", 1)[0].startswith(("products[", "promotions[", "categories[")):

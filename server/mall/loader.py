@@ -10,19 +10,13 @@ import yaml
 from pydantic import ValidationError
 
 from server.mall.schema import Mall
+from server.validation import first_error
 
 DEFAULT_MALL_FILE = Path(__file__).with_name("default_mall.yaml")
 
 
 class MallConfigError(Exception):
     """Raised with a message naming the file, the field path and the problem."""
-
-
-def _loc(loc: tuple[object, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
 
 
 def load_mall(path: str | Path | None = None) -> Mall:
@@ -40,9 +34,8 @@ def load_mall(path: str | Path | None = None) -> Mall:
     try:
         return Mall.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        loc = _loc(tuple(err["loc"]))
+        loc, msg = first_error(exc)
+        loc = loc or "(top level)"
         # Cross-reference errors carry their own path at the start of the message.
         head = msg.split(": ", 1)[0]
         if loc == "(top level)" and ": " in msg and re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*", head):

@@ -18,6 +18,16 @@ MALL_AREA = "mall"  # pseudo-zone holding whole-mall footfall from entrance came
 Point = tuple[float, float]
 
 
+def check_line(cls: type, v: tuple[Point, Point]) -> tuple[Point, Point]:
+    """A counting line in normalised image coordinates (y may run a little below the frame: feet)."""
+    for x, y in v:
+        if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.2):
+            raise ValueError("line points are normalised image coordinates: x in 0..1, y in 0..1.2")
+    if v[0] == v[1]:
+        raise ValueError("line endpoints must differ")
+    return v
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -131,15 +141,7 @@ class Camera(Strict):
     in_side: Literal["left", "right"] = "left"
     detector: str = "auto"
 
-    @field_validator("line")
-    @classmethod
-    def _line_normalised(cls, v: tuple[Point, Point]) -> tuple[Point, Point]:
-        for x, y in v:
-            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.2):
-                raise ValueError("line points are normalised image coordinates: x in 0..1, y in 0..1.2")
-        if v[0] == v[1]:
-            raise ValueError("line endpoints must differ")
-        return v
+    _line = field_validator("line")(check_line)
 
     @model_validator(mode="after")
     def _one_target(self) -> Camera:

@@ -74,23 +74,20 @@ redis.call('LTRIM', KEYS[6], 0, 4999)
 redis.call('HSET', KEYS[4], area, occ)
 
 -- Advance the contiguous high-water mark; only out-of-order seqs stay in the pending set.
-while true do
-  local nxt = redis.call('ZRANGE', KEYS[2], 0, 0)
-  if #nxt == 0 or tonumber(nxt[1]) ~= hw + 1 then break end
-  hw = hw + 1
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+local function advance(mark)
+  while true do
+    local nxt = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #nxt == 0 or tonumber(nxt[1]) ~= mark + 1 then return mark end
+    mark = mark + 1
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+  end
 end
+hw = advance(hw)
 -- A pending set this large means a gap that will never fill: give up on it (it stays in the gap log).
 if redis.call('ZCARD', KEYS[2]) > 10000 then
   local first = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0)[1])
   redis.call('LPUSH', KEYS[3], cjson.encode({from = hw + 1, to = first - 1, detected = tonumber(now), abandoned = true}))
-  hw = first - 1
-  while true do
-    local nxt = redis.call('ZRANGE', KEYS[2], 0, 0)
-    if #nxt == 0 or tonumber(nxt[1]) ~= hw + 1 then break end
-    hw = hw + 1
-    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
-  end
+  hw = advance(first - 1)
 end
 redis.call('HSET', KEYS[1], 'hw', hw, 'max', maxseq, 'last', now)
 redis.call('HINCRBY', KEYS[1], 'applied', applied)
