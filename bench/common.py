@@ -138,8 +138,8 @@ async def _latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
         await asyncio.gather(*(camera_loop(http, cam, i / len(tokens) / rate) for i, cam in enumerate(tokens)))
     await asyncio.sleep(1.0)
-    for c in clients:
-        await c.disconnect()
+    # disconnect all at once, bounded: a socket's polite goodbye can take seconds
+    await asyncio.wait([asyncio.ensure_future(c.disconnect()) for c in clients], timeout=10)
     lat = []
     for zone, t0, occ in posts:
         hits = [t for o, t in seen[zone] if o >= occ and t >= t0]

@@ -2,18 +2,9 @@
    live crowd level, "you are here", and a route along the aisles (grid search around the zone polygons). */
 "use strict";
 window.KMap = (function () {
-  const NS = "http://www.w3.org/2000/svg";
   const CELL = 2; // metres per grid cell
-  function s(tag, attrs) {
-    const e = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-    return e;
-  }
-  function centroid(poly) {
-    let x = 0, y = 0;
-    for (const p of poly) { x += p[0]; y += p[1]; }
-    return [x / poly.length, y / poly.length];
-  }
+  const s = Svg.el;
+  const centroid = Svg.centroid;
   function inside(pt, poly) {
     let c = false;
     for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {

@@ -2,9 +2,9 @@
    keep working offline. Pages and data: network first, cache fallback. Scripts and styles: cache first,
    refreshed in the background. Live data (Socket.IO, checkout, assist, POSTs) is never cached. */
 "use strict";
-const STATIC = "kiosk-static-v1";
+const STATIC = "kiosk-static-v2";
 const PAGES = "kiosk-pages-v1";
-const ASSETS = ["/static/common/base.css", "/static/common/live.js", "/static/common/icon.svg", "/static/kiosk/kiosk.css",
+const ASSETS = ["/static/common/base.css", "/static/common/live.js", "/static/common/svg.js", "/static/common/icon.svg", "/static/kiosk/kiosk.css",
   "/static/kiosk/zone.js", "/static/kiosk/map.js", "/static/kiosk/pictures.js", "/static/kiosk/subsidy.js",
   "/vendor/socket.io.min.js"];
 

@@ -2,22 +2,12 @@
    filled by its occupancy against capacity. Colours are set as SVG attributes from JS (strict CSP). */
 "use strict";
 window.MgrMap = (function () {
-  const SVG = "http://www.w3.org/2000/svg";
   const shapes = {};
   let onPick = () => {};
   let selected = null;
 
-  function svgEl(tag, attrs) {
-    const e = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-    return e;
-  }
-
-  function centroid(poly) {
-    let x = 0, y = 0;
-    for (const [px, py] of poly) { x += px; y += py; }
-    return [x / poly.length, y / poly.length];
-  }
+  const svgEl = Svg.el;
+  const centroid = Svg.centroid;
 
   function shortName(z) {
     const n = z.name_en.replace(/\s*[&(].*$/, "");
