@@ -53,3 +53,41 @@ def test_bad_arguments_name_the_flag(tmp_path: Path) -> None:
     res = run_camera("--camera", CAM, "--source", str(tmp_path / "missing.mp4"), "--token", "t", "--config", str(good),
                      "--spool", str(tmp_path / "s.sqlite"), "--server", "http://127.0.0.1:9", timeout=60)
     assert res.returncode == 2 and "--source" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.skipif(not VIDEO.exists(), reason=f"dev footage absent: {VIDEO}")
+def test_preview_is_served_on_localhost_only(tmp_path: Path) -> None:
+    """--preview serves annotated MJPEG on 127.0.0.1 only, and stops with the node."""
+    import socket
+    import time
+
+    from server.redis_server import free_port
+
+    port = free_port()
+    cfg = tmp_path / "cam.yaml"
+    cfg.write_text("line: [[0.5, 0], [0.5, 1]]\nin_side: left\n")
+    proc = subprocess.Popen([sys.executable, "-m", "camera", "run", "--camera", CAM, "--source", str(VIDEO), "--token", "t",
+                             "--config", str(cfg), "--spool", str(tmp_path / "s.sqlite"), "--server", "http://127.0.0.1:9",
+                             "--realtime", "--preview", str(port)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        body = b""
+        while time.monotonic() < deadline and b"\xff\xd8" not in body:
+            try:
+                with requests.get(f"http://127.0.0.1:{port}/", stream=True, timeout=2) as res:
+                    assert res.headers["Content-Type"].startswith("multipart/x-mixed-replace")
+                    for chunk in res.iter_content(4096):
+                        body += chunk
+                        if b"\xff\xd8" in body:
+                            break
+            except requests.RequestException:
+                time.sleep(0.3)
+        assert b"Content-Type: image/jpeg" in body and b"\xff\xd8" in body  # a JPEG frame
+        listeners = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+        ours = [x for x in listeners if x[3] == "0A" and int(x[1].split(":")[1], 16) == port]
+        assert ours and all(x[1].split(":")[0] == "0100007F" for x in ours)  # bound to 127.0.0.1 only
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # gone with the node
