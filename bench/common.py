@@ -97,7 +97,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def _latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float,
-                   rate: float, sent: list[int] | None = None) -> list[float]:
+                   rate: float, sent: list[int] | None = None, slow: list[tuple[float, float]] | None = None) -> list[float]:
     """One asyncio loop drives every socket and camera, so the client side stays light on a 2-core machine."""
     import aiohttp
 
@@ -144,10 +144,12 @@ async def _latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_
     for zone, t0, occ in posts:
         hits = [t for o, t in seen[zone] if o >= occ and t >= t0]
         lat.append(min(hits) - t0 if hits else float("inf"))  # never delivered counts against p99
+        if slow is not None:
+            slow.append((t0 - (t_end - seconds), lat[-1]))
     return lat
 
 
 def latency(url: str, tokens: dict[str, str], zone_of: dict[str, str], n_sockets: int, seconds: float, rate: float = 2.0,
-            sent: list[int] | None = None) -> list[float]:
+            sent: list[int] | None = None, slow: list[tuple[float, float]] | None = None) -> list[float]:
     """Cameras post one 'in' per batch at `rate`/s; returns each batch's push → socket latency (inf if never seen)."""
-    return asyncio.run(_latency(url, tokens, zone_of, n_sockets, seconds, rate, sent))
+    return asyncio.run(_latency(url, tokens, zone_of, n_sockets, seconds, rate, sent, slow))

@@ -48,7 +48,8 @@ def main() -> None:
 
         threading.Thread(target=sample, daemon=True).start()
         sent = [0]
-        lat = latency(url, tokens, zone_of, a.sockets, seconds, 2.0, sent)
+        timed: list[tuple[float, float]] = []
+        lat = latency(url, tokens, zone_of, a.sockets, seconds, 2.0, sent, timed)
         stop.set()
         stored = 0
         for z in set(zone_of.values()):
@@ -61,6 +62,12 @@ def main() -> None:
         print(f"events sent {sent[0]:,} vs stored {stored:,} ({'equal' if sent[0] == stored else 'MISMATCH'})")
         print(f"push -> socket p50 {pct(ok, 50) * 1000:.0f} ms, p99 {pct(lat, 99) * 1000:.0f} ms, undelivered {len(lat) - len(ok)}"
               " (target p99 <= 250 ms)")
+        settle = min(a.warmup, seconds / 3)
+        settled = [x for t, x in timed if t >= settle]
+        print(f"after warm-up ({settle:.0f} s): p50 {pct(settled, 50) * 1000:.0f} ms, p99 {pct(settled, 99) * 1000:.0f} ms")
+        worst = sorted(timed, key=lambda x: -x[1])[: max(1, len(timed) // 100)]
+        spells = sorted({round(t) for t, _ in worst})
+        print(f"slowest 1% of batches were sent at (s into the run): {spells[:40]}{' ...' if len(spells) > 40 else ''}")
         growth = 100.0 * (end - base) / base if base else float("nan")
         print(f"web RSS after warm-up {base / 2**20:.1f} MiB -> end {end / 2**20:.1f} MiB: growth {growth:+.1f}% (target < 10%)")
 
