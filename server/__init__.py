@@ -16,13 +16,15 @@ from server.settings import ROOT, Settings
 def create_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
     """Build one web process. Servers pass `background=True` to start the publisher and staffing threads;
     the `flask` CLI builds the app without them."""
-    from server import cli, health
+    from server import cli, health, manager
     from server.auth.users import Users
     from server.auth.views import bp as auth_bp
     from server.errors import register_error_handlers
     from server.ingest.api import bp as ingest_bp
     from server.ingest.openapi import bp as openapi_bp
     from server.ingest.tokens import ApiTokens, CameraTokens
+    from server.kiosk.api import setup as kiosk_setup
+    from server.kiosk.api import start_background as kiosk_background
     from server.live.events import register_socket_events
     from server.live.publisher import LivePublisher
     from server.metrics import Metrics
@@ -70,12 +72,8 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     register_error_handlers(app)
     for bp in (health.bp, auth_bp, ingest_bp, openapi_bp, pages_bp):
         app.register_blueprint(bp)
-    _register_optional(app)
-    from server import manager
-
+    _register_staffing(app)  # the staffing engine and its API
     manager.register(app)  # the managers' page, its APIs and the alert engine (tick hook)
-    from server.kiosk.api import setup as kiosk_setup
-
     kiosk_setup(app)  # kiosk content, heartbeats, engagement, assistance requests
     cli.register(app)
 
@@ -92,8 +90,6 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
 
     if background:
         live.start()
-        from server.kiosk.api import start_background as kiosk_background
-
         kiosk_background(app)
         staffing = app.extensions.get("staffing")
         if staffing is not None and settings.staffing:
@@ -102,13 +98,11 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     return app
 
 
-def _register_optional(app: Flask) -> None:
-    """Capabilities that live in their own packages plug in here when present."""
-    try:
-        from server.staffing.api import bp as staffing_bp
-        from server.staffing.service import StaffingService
-    except ImportError:
-        return
+def _register_staffing(app: Flask) -> None:
+    """One StaffingService per process; only the Redis-lock leader computes, every process can publish."""
+    from server.staffing.api import bp as staffing_bp
+    from server.staffing.service import StaffingService
+
     app.register_blueprint(staffing_bp)
 
     def publish(suggestion: dict) -> None:
