@@ -56,11 +56,11 @@ def rss_bytes(pid: int) -> int:
 
 
 @contextmanager
-def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None = None) -> Iterator[tuple[str, str]]:
+def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None = None, durable: bool = True) -> Iterator[tuple[str, str]]:
     """(redis_url, web_url) of a fresh Redis (AOF everysec, as in production) and one gunicorn web process."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     rport, wport = free_port(), free_port()
-    rproc = start(rport, tmp / "redis", durable=True)
+    rproc = start(rport, tmp / "redis", durable=durable)
     redis_url = f"redis://127.0.0.1:{rport}/0"
     env = dict(os.environ, REDIS_URL=redis_url, PORT=str(wport), SECRET_KEY="bench-only", LOG_LEVEL="WARNING", KEY_PREFIX="b:")
     if mall_file:

@@ -28,11 +28,12 @@ def main() -> None:
     ap.add_argument("--cameras", type=int, default=100)
     ap.add_argument("--sockets", type=int, default=500)
     ap.add_argument("--warmup", type=float, default=60.0, help="seconds before the RSS baseline is taken")
+    ap.add_argument("--no-aof", action="store_true", help="Redis without AOF, to tell disk stalls from web-process stalls")
     a = ap.parse_args()
     seconds = min(a.minutes, 10.0) * 60
     mall_file = mall_with_zones(a.cameras, Path(tempfile.mkdtemp()) / "mall.yaml")
     info: dict = {}
-    with stack(mall_file, info=info) as (redis_url, url):
+    with stack(mall_file, info=info, durable=not a.no_aof) as (redis_url, url):
         r = redis.Redis.from_url(redis_url, decode_responses=True)
         cams = yaml.safe_load(mall_file.read_text())["cameras"]
         zone_of = {c["id"]: c["zone"] for c in cams if c.get("zone")}
