@@ -6,15 +6,13 @@ validated here, and errors name the field.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from server.mall.schema import Point, check_line
-from server.validation import first_error
+from server.validation import first_error, read_yaml_or_json
 
 
 class NodeConfig(BaseModel):
@@ -56,11 +54,7 @@ def parse(data: Any, source: str) -> NodeConfig:
 def load_file(path: str | Path) -> NodeConfig:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"--config {p}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(f"--config {p}: not valid YAML/JSON: {exc}") from None
+        data = read_yaml_or_json(p, f"--config {p}")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     return parse(data, f"--config {p}")

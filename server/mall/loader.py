@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from server.mall.schema import Mall
-from server.validation import first_error
+from server.validation import first_error, read_yaml_or_json
 
 DEFAULT_MALL_FILE = Path(__file__).with_name("default_mall.yaml")
 
@@ -22,13 +20,9 @@ class MallConfigError(Exception):
 def load_mall(path: str | Path | None = None) -> Mall:
     p = Path(path) if path else DEFAULT_MALL_FILE
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MallConfigError(f"{p}: cannot read mall config: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise MallConfigError(f"{p}: not valid YAML/JSON: {exc}") from None
+        data = read_yaml_or_json(p, f"{p}: mall config")
+    except ValueError as exc:
+        raise MallConfigError(str(exc)) from None
     if not isinstance(data, dict):
         raise MallConfigError(f"{p}: (top level): expected a mapping with mall, floors, zones, ...")
     try:
