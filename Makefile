@@ -20,11 +20,11 @@ test: bootstrap system-deps
 
 bootstrap: $(PIP_STAMP) $(NPM_STAMP)
 
-$(PIP_STAMP): requirements.txt requirements-camera.txt requirements-nodeps.txt
+$(PIP_STAMP): requirements.txt requirements-camera.txt requirements-dev.txt $(wildcard requirements-nodeps.txt)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt -r requirements-camera.txt
-	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install -q -r requirements.txt -r requirements-camera.txt -r requirements-dev.txt
+	@if [ -f requirements-nodeps.txt ]; then $(PY) -m pip install -q --no-deps -r requirements-nodeps.txt; fi
 	@touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -42,7 +42,7 @@ $(APT_STAMP):
 	else echo "note: chromium/ffmpeg/nginx missing and not root: browser and stream tests will skip"; fi
 
 lint: bootstrap
-	$(VENV)/bin/ruff check server camera tests bench
+	$(VENV)/bin/ruff check core server camera tests bench
 
 bench: bootstrap
 	$(PY) bench/ingest.py

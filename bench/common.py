@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.mall.loader import DEFAULT_MALL_FILE  # noqa: E402
+from core.mall.loader import DEFAULT_MALL_FILE  # noqa: E402
 from server.redis_server import free_port, start  # noqa: E402
 
 

@@ -95,8 +95,8 @@ def main() -> int:
                 time.sleep(0.1)
         import redis as redis_lib
 
+        from core.mall.loader import load_mall
         from server.ingest.tokens import CameraTokens
-        from server.mall.loader import load_mall
         from server.store.keys import Keys
 
         mall = load_mall(None)

@@ -18,7 +18,7 @@ from pathlib import Path
 import redis
 from common import ROOT  # type: ignore[import-not-found]  # noqa: F401 - puts the repo on sys.path
 
-from server.mall.loader import load_mall
+from core.mall.loader import load_mall
 from server.redis_server import free_port, start
 from server.store.counts import CountStore, Event
 from server.store.keys import Keys

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from server.mall.schema import Point, check_line
-from server.validation import first_error, read_yaml_or_json
+from core.mall.schema import Point, check_line
+from core.validation import first_error, read_yaml_or_json
 
 
 class NodeConfig(BaseModel):

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from camera.footfall_model import SCENARIOS, FootfallModel
 from camera.push import Pusher
 from camera.spool import Spool
-from server.mall.loader import MallConfigError, load_mall
-from server.mall.schema import Mall
+from core.footfall_model import SCENARIOS, FootfallModel
+from core.mall.loader import MallConfigError, load_mall
+from core.mall.schema import Mall
 
 log = logging.getLogger("camera.simulate")
 

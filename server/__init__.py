@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from flask import Flask
 
+from core.mall.loader import load_mall
+from core.mall.schema import Mall
 from server.extensions import socketio
-from server.mall.loader import load_mall
-from server.mall.schema import Mall
 from server.settings import ROOT, Settings
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from core.mall.loader import MallConfigError
 from server.logs import configure_logging
-from server.mall.loader import MallConfigError
 
 
 def main() -> int:

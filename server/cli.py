@@ -11,9 +11,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from core.mall.schema import Mall
 from server.auth.users import UserError, Users
 from server.ingest.tokens import CameraTokens
-from server.mall.schema import Mall
 
 cameras = AppGroup("cameras", help="Camera tokens (stored only as hashes).")
 users = AppGroup("users", help="Manager and staff accounts.")

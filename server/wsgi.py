@@ -2,9 +2,9 @@
 
 import sys
 
+from core.mall.loader import MallConfigError
 from server import create_app
 from server.logs import configure_logging
-from server.mall.loader import MallConfigError
 
 configure_logging()
 try:

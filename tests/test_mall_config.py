@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from server.mall.loader import DEFAULT_MALL_FILE, MallConfigError, load_mall
+from core.mall.loader import DEFAULT_MALL_FILE, MallConfigError, load_mall
 from tests.conftest import ROOT
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from core.mall.schema import Camera, Mall
+from core.validation import field_path
 from server.errors import ApiError
 from server.ingest.models import Batch, BatchResult, CameraConfig, Heartbeat
 from server.ingest.tokens import CameraTokens
-from server.mall.schema import Camera, Mall
 from server.store.counts import CountStore, Event
-from server.validation import field_path
 
 bp = Blueprint("ingest", __name__, url_prefix="/api/v1")
 

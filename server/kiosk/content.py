@@ -15,9 +15,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from server.mall.loader import MallConfigError
-from server.mall.schema import ID_PATTERN, Mall
-from server.validation import field_path
+from core.mall.loader import MallConfigError
+from core.mall.schema import ID_PATTERN, Mall
+from core.validation import field_path
 
 DEFAULT_CONTENT_DIR = Path(__file__).with_name("content")
 SHAPES = ("tv", "speaker", "phone", "watch", "tablet", "laptop", "desktop", "console", "camera", "headphones",

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.mall.schema import Mall
 from server.kiosk.content import Content, ContentError, content_files, load_content
-from server.mall.schema import Mall
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.mall.schema import MALL_AREA, Mall
+from core.mall.schema import MALL_AREA, Mall
 
 
 def crowd_level(pct: float) -> str:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 import redis
 from flask_socketio import SocketIO
 
+from core.mall.schema import Mall
 from server.live.payloads import manager_zone, public_zone
-from server.mall.schema import Mall
 from server.metrics import Metrics
 from server.store.counts import CountStore
 from server.store.reads import Reader

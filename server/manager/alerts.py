@@ -31,7 +31,7 @@ from typing import Any
 
 import redis
 
-from server.mall.schema import Mall
+from core.mall.schema import Mall
 from server.store.keys import Keys
 
 log = logging.getLogger(__name__)

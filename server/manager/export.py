@@ -14,8 +14,8 @@ import io
 from datetime import date, datetime, time
 from typing import Any
 
+from core.mall.schema import MALL_AREA, Mall
 from server.errors import ApiError
-from server.mall.schema import MALL_AREA, Mall
 from server.store.reads import Reader
 
 MAX_DAYS = 366

@@ -13,12 +13,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory
 
+from core.mall.schema import MALL_AREA, Mall
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.extensions import socketio
 from server.live.payloads import manager_zone
 from server.live.publisher import camera_summaries
-from server.mall.schema import MALL_AREA, Mall
 from server.manager import export
 from server.manager.alerts import AlertEngine
 from server.manager.series import binned, day_curve, footfall_today, minute_series

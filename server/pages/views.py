@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, send_from_directory, url_for
 
+from core.mall.schema import Mall
 from server.live.payloads import public_zone
-from server.mall.schema import Mall
 from server.settings import ROOT
 
 bp = Blueprint("pages", __name__)

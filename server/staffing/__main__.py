@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from camera.footfall_model import DEFAULT_DAY, SCENARIOS
+from core.footfall_model import DEFAULT_DAY, SCENARIOS
 
 DEFAULT_PLOT_DIR = Path(__file__).resolve().parents[2] / "var"
 
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from server.mall.loader import MallConfigError, load_mall
+    from core.mall.loader import MallConfigError, load_mall
     from server.staffing.advisor import ConfigError
     from server.staffing.backtest import format_table, plot, run_backtest
 

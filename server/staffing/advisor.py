@@ -18,7 +18,7 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from server.mall.schema import Checkout
+from core.mall.schema import Checkout
 from server.staffing.erlang import meets, metrics, min_servers
 from server.staffing.forecast import Forecast
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from camera.footfall_model import DEFAULT_DAY, DaySeries, simulate_day
-from server.mall.schema import MALL_AREA, Mall
+from core.footfall_model import DEFAULT_DAY, DaySeries, simulate_day
+from core.mall.schema import MALL_AREA, Mall
 from server.staffing.advisor import AdvisorConfig, AdvisorState, advise
 from server.staffing.erlang import metrics
 from server.staffing.forecast import Calibration, calibrate, forecast

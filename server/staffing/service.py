@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from server.mall.schema import MALL_AREA, Mall
+from core.mall.schema import MALL_AREA, Mall
 from server.staffing.advisor import AdvisorConfig, AdvisorState, advise, option
 from server.staffing.forecast import FIT_WINDOW_MINUTES, LAG_RANGE, forecast
 

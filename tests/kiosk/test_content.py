@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR, ContentError, load_content
-from server.mall.loader import load_mall
 
 MALL = load_mall(None)
 

@@ -14,7 +14,7 @@ import pytest
 import redis
 import requests
 
-from server.mall.loader import load_mall
+from core.mall.loader import load_mall
 from server.manager.alerts import AlertEngine, kiosk_status_source
 from server.store.counts import CountStore, Event
 from server.store.keys import Keys

@@ -12,7 +12,7 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from server.mall.loader import load_mall
+from core.mall.loader import load_mall
 from tests.browser import chromium, console_errors
 from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, Camera, session, user, wait_for

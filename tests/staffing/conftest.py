@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from server.mall.loader import load_mall
-from server.mall.schema import Mall
+from core.mall.loader import load_mall
+from core.mall.schema import Mall
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from server.mall.loader import DEFAULT_MALL_FILE, MallConfigError, load_mall
+from core.mall.loader import DEFAULT_MALL_FILE, MallConfigError, load_mall
 from server.staffing.advisor import AdvisorConfig, AdvisorState, ConfigError, advise
 from server.staffing.forecast import Calibration, Forecast
 

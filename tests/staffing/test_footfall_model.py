@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from camera.footfall_model import APPLIANCE_CATEGORIES, FootfallModel, simulate_day
+from core.footfall_model import APPLIANCE_CATEGORIES, FootfallModel, simulate_day
 
 
 def test_deterministic_and_conserving(mall) -> None:  # type: ignore[no-untyped-def]

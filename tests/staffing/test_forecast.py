@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from camera.footfall_model import simulate_day
+from core.footfall_model import simulate_day
 from server.staffing.forecast import calibrate, fit_conversion_lag, forecast
 
 

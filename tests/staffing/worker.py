@@ -8,7 +8,7 @@ import time
 
 import redis
 
-from server.mall.loader import load_mall
+from core.mall.loader import load_mall
 from server.staffing.service import StaffingService
 
 

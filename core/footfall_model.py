@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from server.mall.schema import MALL_AREA, Mall
+from core.mall.schema import MALL_AREA, Mall
 
 SCENARIOS = ("normal", "subsidy-day")
 APPLIANCE_CATEGORIES = frozenset({"tv-audio", "laundry", "climate", "kitchen", "cleaning"})

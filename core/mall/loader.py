@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from server.mall.schema import Mall
-from server.validation import first_error, read_yaml_or_json
+from core.mall.schema import Mall
+from core.validation import first_error, read_yaml_or_json
 
 DEFAULT_MALL_FILE = Path(__file__).with_name("default_mall.yaml")
 
