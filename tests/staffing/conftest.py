@@ -1,8 +1,10 @@
-"""Staffing tests use the Redis named by REDIS_URL (default the machine's 127.0.0.1:6379), a prefix per test."""
+"""Staffing tests share the session's real Redis (tests/conftest.py `redis_url`) under a key prefix per test.
+
+No flushdb here: other suites use the same server, so each test cleans only its own prefix.
+"""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -19,17 +21,14 @@ def mall() -> Mall:
 
 
 @pytest.fixture(scope="session")
-def staffing_redis_url() -> str:
-    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+def staffing_redis_url(redis_url: str) -> str:
+    return redis_url
 
 
 @pytest.fixture
-def rds(staffing_redis_url: str) -> Iterator[redis.Redis]:
-    r = redis.Redis.from_url(staffing_redis_url, decode_responses=True)
-    try:
-        r.ping()
-    except redis.ConnectionError:
-        pytest.fail(f"no Redis at {staffing_redis_url}; start one or set REDIS_URL")
+def rds(redis_url: str) -> Iterator[redis.Redis]:
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    r.ping()
     yield r
     r.close()
 
