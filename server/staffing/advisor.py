@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from core.mall.schema import Checkout
 from server.staffing.erlang import meets, metrics, min_servers
 from server.staffing.forecast import Forecast
+from server.staffing.wait import estimate
 
 BACKLOG_DRAIN_MINUTES = 10.0  # people already queuing should be cleared within this
 CLOSE_BAND = 0.15  # closing needs demand this far below what the smaller count can take
@@ -103,14 +104,27 @@ class AdvisorState:
         return cls(low_since=float(ls) if isinstance(ls, (int, float)) else None, low_need=int(d.get("low_need") or 0))  # type: ignore[arg-type]
 
 
-def option(cfg: AdvisorConfig, c: int, lam_per_hour: float) -> dict[str, object]:
-    """Expected figures for c counters at this arrival rate."""
+OVERLOAD_LOOKAHEAD_MINUTES = 15.0  # an overloaded option is described by the wait the queue reaches by then
+
+
+def option(cfg: AdvisorConfig, c: int, lam_per_hour: float, queue: int | None = None) -> dict[str, object]:
+    """Expected figures for c counters at this arrival rate.
+
+    When demand exceeds what c counters serve, the steady state has no finite
+    wait; the figure is then the live-queue wait 15 minutes from now (``wait_basis``).
+    """
     m = metrics(max(0, c), max(0.0, lam_per_hour) / 3600.0, 1.0 / cfg.service_seconds, cfg.target_wait_seconds)
+    wait, basis = (round(m.mean_wait, 1), "steady state") if math.isfinite(m.mean_wait) else (None, "live queue")
+    if wait is None and c > 0:
+        est = estimate(queue or 0, c, cfg.service_seconds, lam_per_hour, OVERLOAD_LOOKAHEAD_MINUTES)
+        wait = None if est.minutes is None else round(est.minutes * 60.0, 1)
+        basis = f"live queue in {OVERLOAD_LOOKAHEAD_MINUTES:g} min"
     return {
         "counters": c,
         "p_wait": round(m.p_wait, 4),
         "service_level": round(m.service_level, 4),
-        "mean_wait_seconds": round(m.mean_wait, 1) if math.isfinite(m.mean_wait) else None,
+        "mean_wait_seconds": wait,
+        "wait_basis": basis,
         "utilisation": round(m.utilisation, 3) if math.isfinite(m.utilisation) else None,
         "meets_target": meets(m, cfg.target_share, cfg.max_mean_wait_seconds),
     }
@@ -151,8 +165,14 @@ def advise(
             reasons.append(f"queue guard: {queue} in the checkout area for {open_now} open (> {cfg.queue_per_counter_limit:g} per counter)")
     shortfall = want > cfg.max_open
     target = cfg.clamp(want)
+    shortfall_info: dict[str, object] | None = None
     if shortfall:
-        reasons.append(f"demand needs {want} counters but only {cfg.max_open} may open")
+        w_now = estimate(queue or 0, cfg.max_open, cfg.service_seconds, lam0)
+        w_15 = estimate(queue or 0, cfg.max_open, cfg.service_seconds, lam0, OVERLOAD_LOOKAHEAD_MINUTES)
+        shortfall_info = {"counters": cfg.max_open, "needed": want, "wait_minutes_now": w_now.minutes,
+                          "wait_minutes_in_15": w_15.minutes}
+        reasons.append(f"demand needs {want} counters but only {cfg.max_open} may open: with all open the wait is "
+                       f"{w_now.label} now, {w_15.label} in {OVERLOAD_LOOKAHEAD_MINUTES:g} min")
 
     if open_now < cfg.min_open or target > open_now:
         suggested = max(target, cfg.min_open)
@@ -202,7 +222,7 @@ def advise(
             prepare.append({"at": at, "minutes_ahead": h, "counters": n, "more": n - base,
                             "message": f"prepare {n - base} more for {at}"})
             base = n
-    options = [option(cfg, c, lam_plan_now) for c in (suggested - 1, suggested, suggested + 1) if c >= 0]
+    options = [option(cfg, c, lam0, queue) for c in (suggested - 1, suggested, suggested + 1) if c >= 0]
     suggestion: dict[str, object] = {
         "time": now.isoformat(timespec="seconds"),
         "ts": ts,
@@ -214,6 +234,7 @@ def advise(
         "prepare": prepare,
         "queue_guard": guard,
         "capacity_shortfall": shortfall,
+        "shortfall": shortfall_info,
         "reasons": reasons,
         "explanation": {
             "lambda_per_hour": {str(k): round(v, 1) for k, v in sorted(fc.lam_per_hour.items())},
@@ -231,6 +252,10 @@ def advise(
             "options": options,
             "calibration": asdict(fc.calibration),
             "correction": round(fc.correction, 3),
+            "confidence": fc.confidence,
+            "demand_bound_per_hour": fc.bound_per_hour,
+            "forecast_bounded": fc.bounded,
+            "notes": list(fc.notes),
         },
     }
     return suggestion, state

@@ -15,6 +15,13 @@ Signals, all minute series ending at the last complete minute:
   and shape, plus a short-term level correction;
 * checkout-zone occupancy (in - out): the queue right now, which the advisor
   turns into a backlog to drain and into the "one in front" guard.
+
+Physical sense: both minute series are first cleared of single spiky minutes (a
+camera flushing a stale spool into one minute, one camera pushing nonsense), and
+no forecast exceeds what the mall can send to the tills: the plausible highest
+conversion times the entries that could still be browsing.  A fit that is not
+plausible is never used: the last good fit stands in, or the configured defaults,
+and the calibration says which (``source``).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy.ndimage import median_filter
 from scipy.special import gammainc
 
 SMOOTH_MINUTES = 1  # boxcar of the point-shift kernel (1: keep minute detail, it identifies the lag)
@@ -37,6 +45,10 @@ CORRECTION_WINDOW = 30
 CORRECTION_BOUNDS = (0.7, 1.5)
 HORIZONS = (0, 15, 30)
 FLUSH_BEFORE, FLUSH_AFTER = 30.0, 3.0  # around closing, the last buyers pay within this window
+CONVERSION_RANGE = (0.05, 0.6)  # plausible share of entrants who buy (field notes: 20-40 %, subsidy days more)
+SPIKE_WINDOW = 15  # minutes of the running median a single minute is judged against
+SPIKE_SIGMAS = 5.0  # a minute above median + this many Poisson sigmas is clipped to that line
+PEAK_LEVEL_MINUTES = 10  # the entry level the demand bound uses: highest 10-minute mean of the trailing hour
 
 
 @dataclass(frozen=True)
@@ -49,8 +61,10 @@ class Calibration:
     rmse_per_minute: float | None  # residual of the fit, arrivals per minute
     relative_error: float | None  # rmse / mean arrivals
     samples: int
-    fitted: bool
+    fitted: bool  # the values in use come from a fit (this one or the last good one)
     note: str = ""
+    source: str = "fit"  # "fit", "last good fit", or "configured defaults"
+    fitted_at: float | None = None  # epoch seconds of the fit in use, when known
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,10 @@ class Forecast:
     calibration: Calibration
     entries_last_15: int
     notes: list[str] = field(default_factory=list)
+    bound_per_hour: float | None = None  # the most the mall can send to the tills right now
+    bounded: bool = False  # a horizon was cut to the bound
+    spikes_clipped: int = 0  # minutes of the history clipped as spikes
+    confidence: dict[str, object] = field(default_factory=dict)  # level, interval per horizon, why
 
     def at(self, minutes_ahead: float) -> float:
         """Rate at any horizon in [0, 30] by linear interpolation."""
@@ -154,31 +172,101 @@ def fit_conversion_lag(
 
 def calibrate(
     entries: Sequence[float], arrivals: Sequence[float] | None, default_conversion: float, default_lag: float,
-    window: int = FIT_WINDOW_MINUTES, open_minutes_left: float | None = None,
+    window: int = FIT_WINDOW_MINUTES, open_minutes_left: float | None = None, last_good: Calibration | None = None,
 ) -> Calibration:
-    """Fit on the trailing window when there is enough signal; otherwise the configured defaults.
+    """Fit on the trailing window when there is enough signal; otherwise the last good fit or the defaults.
 
     Minutes after the closing wind-down started are left out: shoppers hurry then,
-    which says nothing about the usual lag.
+    which says nothing about the usual lag.  A fit with a lag at the edge of the
+    range or an implausible conversion is rejected and says so in ``note``.
     """
-    default = Calibration(default_conversion, default_lag, DEFAULT_SHAPE, None, None, 0, False)
+
+    def fallback(note: str, fit: Calibration | None = None) -> Calibration:
+        if last_good is not None and last_good.fitted:
+            return Calibration(**{**asdict(last_good), "note": f"{note}; using the last good fit",
+                                  "source": "last good fit"})
+        return Calibration(default_conversion, default_lag, DEFAULT_SHAPE,
+                           fit.rmse_per_minute if fit else None, fit.relative_error if fit else None,
+                           fit.samples if fit else 0, False, f"{note}; using the configured defaults",
+                           "configured defaults")
+
     if arrivals is None:
-        return Calibration(**{**asdict(default), "note": "no checkout history"})
+        return fallback("no checkout history")
     warm = 2 * LAG_RANGE[1]
-    e = np.asarray(entries, dtype=float)
-    y = np.asarray(arrivals, dtype=float)
+    e, _ = clip_spikes(entries)
+    y, _ = clip_spikes(arrivals)
     if open_minutes_left is not None and open_minutes_left < FLUSH_BEFORE:
         cut = max(0, len(e) - math.ceil(FLUSH_BEFORE - open_minutes_left))
         e, y = e[:cut], y[:cut]
     e, y = e[-(window + warm):], y[-(window + warm):]
     if len(e) < warm + 30 or y[warm:].sum() < MIN_FIT_ARRIVALS:
-        return Calibration(**{**asdict(default), "note": "not enough history yet"})
+        return fallback("not enough history yet")
     cal = fit_conversion_lag(e, y, warmup=warm)
-    # A fit at the edge of the lag range or with a silly conversion is not trusted.
-    if not (LAG_RANGE[0] < cal.lag_minutes < LAG_RANGE[1]) or not (0.01 <= cal.conversion <= 1.0):
-        return Calibration(default_conversion, default_lag, DEFAULT_SHAPE, cal.rmse_per_minute, cal.relative_error,
-                           cal.samples, False, "fit rejected (lag at range edge or conversion out of bounds)")
+    if not (LAG_RANGE[0] < cal.lag_minutes < LAG_RANGE[1]):
+        return fallback(f"fit rejected: lag {cal.lag_minutes:.1f} min at the edge of {LAG_RANGE[0]}-{LAG_RANGE[1]}", cal)
+    if not (CONVERSION_RANGE[0] <= cal.conversion <= CONVERSION_RANGE[1]):
+        return fallback(f"fit rejected: conversion {cal.conversion:.3f} outside "
+                        f"{CONVERSION_RANGE[0]:g}-{CONVERSION_RANGE[1]:g}", cal)
     return cal
+
+
+def clip_spikes(x: Sequence[float]) -> tuple[np.ndarray, int]:
+    """Clip minutes far above their running median (Poisson sigmas); returns (series, minutes clipped).
+
+    A real rise lasts: after a few minutes it is the median itself, so only
+    isolated bursts are cut.  Negative or non-finite values become 0.
+    """
+    a = np.nan_to_num(np.asarray(x, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    a = np.maximum(a, 0.0)
+    if len(a) < 3:
+        return a, 0
+    med = median_filter(a, size=min(SPIKE_WINDOW, len(a) | 1), mode="nearest")
+    cap = med + SPIKE_SIGMAS * np.sqrt(med + 1.0) + 2.0
+    over = a > cap
+    return np.where(over, cap, a), int(over.sum())
+
+
+def demand_bound_per_hour(
+    entries: np.ndarray, open_minutes_left: float | None = None, conversion_hi: float = CONVERSION_RANGE[1],
+) -> float:
+    """Highest checkout arrival rate the mall can produce now: top conversion x entries still browsing.
+
+    The steady flow is at most the busiest 10 minutes of entries in the last hour;
+    near closing everyone of the last hour may head to the tills within half an
+    hour, so then that rush rate counts too.
+    """
+    e = np.asarray(entries, dtype=float)[-LAG_RANGE[1]:]
+    if len(e) == 0:
+        return 0.0
+    k = min(PEAK_LEVEL_MINUTES, len(e))
+    peak = float(np.convolve(e, np.ones(k) / k, mode="valid").max())
+    closing = open_minutes_left is not None and open_minutes_left < FLUSH_BEFORE + max(HORIZONS)
+    rush = float(e.sum()) / FLUSH_BEFORE if closing else 0.0
+    return conversion_hi * max(peak, rush) * 60.0
+
+
+def _confidence(lam: dict[int, float], cal: Calibration, bounded: bool, spikes: int, history: int) -> dict[str, object]:
+    """How sure the forecast is: a 90 % band per horizon (Poisson noise of 15 minutes plus model error) and why."""
+    model_err = cal.relative_error if (cal.fitted and cal.relative_error is not None) else 0.35
+    model_err = min(1.0, max(0.1, model_err * 0.5))  # per-minute residuals average down over 15 minutes
+    why: list[str] = []
+    if not cal.fitted:
+        why.append("conversion and lag are the configured defaults")
+    elif cal.source != "fit":
+        why.append("the latest fit was rejected; the last good one is used")
+    if bounded:
+        why.append("the model was cut to what the mall can send")
+    if spikes:
+        why.append(f"{spikes} spiky minutes clipped")
+    if history < 2 * LAG_RANGE[1]:
+        why.append("less than two hours of counts")
+    bands = {}
+    for h, v in lam.items():
+        n15 = v / 4.0  # arrivals in a 15-minute interval
+        sd = math.sqrt(n15 + (model_err * n15) ** 2 * (1.0 + h / 30.0))
+        bands[str(h)] = [round(max(0.0, n15 - 1.64 * sd) * 4.0, 1), round((n15 + 1.64 * sd) * 4.0, 1)]
+    level = "high" if not why else ("low" if (not cal.fitted or bounded or history < LAG_RANGE[1]) else "medium")
+    return {"level": level, "interval_per_hour": bands, "reasons": why}
 
 
 def _future_entries(e: np.ndarray, minutes: int, open_minutes_left: float | None) -> np.ndarray:
@@ -222,24 +310,28 @@ def _wind_down(nat: np.ndarray, ext: np.ndarray, w: np.ndarray, cal: Calibration
 def forecast(
     entries: Sequence[float], checkout_arrivals: Sequence[float] | None, conversion: float, lag_minutes: float,
     queue_length: int | None = None, open_minutes_left: float | None = None, fit: bool = True,
-    calibration: Calibration | None = None,
+    calibration: Calibration | None = None, last_good: Calibration | None = None,
 ) -> Forecast:
     """Forecast from trailing minute series (last element = the last complete minute).
 
     ``calibration`` reuses an earlier fit (fitting is the costly part); otherwise
     one is made from the history when ``fit`` and there is enough of it.
     """
-    e = np.asarray(entries, dtype=float)
-    y = None if checkout_arrivals is None else np.asarray(checkout_arrivals, dtype=float)
-    if y is not None and len(y) != len(e):
+    if checkout_arrivals is not None and len(checkout_arrivals) != len(entries):
         raise ValueError("entries and checkout arrivals must cover the same minutes")
+    e, spikes = clip_spikes(entries)
+    y = None
+    if checkout_arrivals is not None:
+        y, spikes_y = clip_spikes(checkout_arrivals)
+        spikes += spikes_y
     notes: list[str] = []
     if calibration is not None:
         cal = calibration
     elif fit:
-        cal = calibrate(e, y, conversion, lag_minutes, open_minutes_left=open_minutes_left)
+        cal = calibrate(e, y, conversion, lag_minutes, open_minutes_left=open_minutes_left, last_good=last_good)
     else:
-        cal = Calibration(conversion, lag_minutes, DEFAULT_SHAPE, None, None, 0, False, "fit disabled")
+        cal = Calibration(conversion, lag_minutes, DEFAULT_SHAPE, None, None, 0, False, "fit disabled",
+                          "configured defaults")
     if cal.note:
         notes.append(cal.note)
     n = len(e)
@@ -273,7 +365,16 @@ def forecast(
         h: max(0.0, float(np.mean([model_at(n + h + k) for k in range(-min(half, h), half + 1)])) * correction * 60.0)
         for h in HORIZONS
     }
+    bound = demand_bound_per_hour(e, open_minutes_left)
+    bounded = any(v > bound for v in lam.values())
+    lam = {h: float(min(v, bound)) if math.isfinite(v) else bound for h, v in lam.items()}
+    if bounded:
+        notes.append(f"forecast cut to {bound:.0f}/h: at most {CONVERSION_RANGE[1]:.0%} of recent entries can buy")
+    if spikes:
+        notes.append(f"{spikes} spiky minutes clipped")
     return Forecast(
         lam_per_hour=lam, observed_per_hour=observed, queue_length=queue_length, correction=correction,
         calibration=cal, entries_last_15=int(e[-15:].sum()) if n else 0, notes=notes,
+        bound_per_hour=round(bound, 1), bounded=bounded, spikes_clipped=spikes,
+        confidence=_confidence(lam, cal, bounded, spikes, n),
     )
