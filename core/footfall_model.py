@@ -8,8 +8,11 @@ vectorised binomial/multinomial draws whatever the crowd size:
 * each arrival decides once whether they will buy (the ground-truth conversion);
 * people browse zones chosen by popularity (category x floor x capacity), stay an
   exponential dwell, then either go on to another zone or finish;
-* buyers who finish walk into the checkout zone (that is a checkout arrival) and
-  leave the mall after paying; others leave the mall directly.
+* buyers who finish walk into the checkout zone (that is a checkout arrival),
+  queue there, and leave only as fast as the counters open right now serve them
+  (``open_counters``, each one shopper per exponential ``service_seconds``): the
+  checkout is an M/M/c queue, so opening counters drains it and too few let it
+  grow.  Each payment is a transaction (the POS feed); others leave directly.
 
 So the lag between entering the mall and joining the queue is the browsing time
 (a sum of dwells), and ``checkout_arrivals`` is the ground truth the staffing
@@ -28,7 +31,7 @@ import numpy as np
 
 from core.mall.schema import MALL_AREA, Mall
 
-SCENARIOS = ("normal", "subsidy-day")
+SCENARIOS = ("normal", "subsidy-day", "surge")
 APPLIANCE_CATEGORIES = frozenset({"tv-audio", "laundry", "climate", "kitchen", "cleaning"})
 DEFAULT_DAY = date(2025, 6, 18)  # a Wednesday: weekday factor 1.0
 
@@ -49,7 +52,7 @@ WEEKDAY_FACTOR = (0.9, 0.9, 1.0, 1.0, 1.15, 1.35, 1.3)  # Mon..Sun
 # Normal weekday: ~8.5 mall entries per minute at the evening peak.
 PEAK_ENTRIES_PER_MIN = 8.5
 CONTINUE_P = 0.72  # after a zone, chance to visit another one (mean 3.6 zones)
-CHECKOUT_DWELL_MIN = 4.0  # queue + payment, then leave
+SURGE_START_H, SURGE_MINUTES, SURGE_FACTOR = 16.0, 20.0, 5.0  # "surge": a coach party / flash sale at 16:00
 BASE_CONVERSION = 0.30
 SUBSIDY_ARRIVALS = 1.5  # whole-mall traffic on a subsidy day
 SUBSIDY_APPLIANCE = 3.0  # traffic multiplier in appliance zones
@@ -64,6 +67,8 @@ class StepCounts:
 
     areas: dict[str, tuple[int, int]]
     checkout_arrivals: int
+    transactions: int = 0  # payments completed during the step
+    busy_counters: int = 0  # counters serving someone during the step
 
 
 @dataclass
@@ -80,6 +85,9 @@ class DaySeries:
     conversion: float  # ground-truth share of entrants who buy (day level)
     lag_minutes: float  # expected entry -> checkout delay of a buyer
     occupancy: np.ndarray = field(default_factory=lambda: np.zeros(0))  # people inside the mall
+    transactions: np.ndarray = field(default_factory=lambda: np.zeros(0))  # payments per minute
+    busy_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))  # counter-seconds spent serving per minute
+    service_seconds: float = 150.0  # ground-truth mean payment time
 
     @property
     def entries(self) -> np.ndarray:
@@ -100,7 +108,8 @@ def _arrival_shape(hour: float, open_h: float, close_h: float) -> float:
 class FootfallModel:
     """Stateful footfall generator; ``step`` advances it by ``dt_seconds``."""
 
-    def __init__(self, mall: Mall, scenario: str = "normal", seed: int = 0, scale: float = 1.0) -> None:
+    def __init__(self, mall: Mall, scenario: str = "normal", seed: int = 0, scale: float = 1.0,
+                 open_counters: int | None = None) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}; got {scenario!r}")
         if not (scale > 0 and math.isfinite(scale)):
@@ -113,6 +122,9 @@ class FootfallModel:
         self.zone_ids = [z.id for z in mall.zones]
         self.entrance_ids = [e.id for e in mall.entrances]
         self.checkout_zone = mall.checkout.zone
+        self.service_s = float(mall.checkout.service_seconds)
+        # Counters serving right now; the simulator sets it from the server, simulate_day from a schedule.
+        self.open_counters = mall.checkout.effective_max_open if open_counters is None else int(open_counters)
         self.k_checkout = self.zone_ids.index(self.checkout_zone) if self.checkout_zone else -1
         subsidy = scenario == "subsidy-day"
 
@@ -142,7 +154,7 @@ class FootfallModel:
         n = len(self.zone_ids)
         self.browse_buy = np.zeros(n, dtype=np.int64)  # future buyers browsing each zone
         self.browse_no = np.zeros(n, dtype=np.int64)
-        self.paying = 0  # buyers inside the checkout zone
+        self.paying = 0  # buyers inside the checkout zone (queuing + being served)
         self._day_cache: dict[date, tuple[float, np.ndarray]] = {}
         self._empty_out = np.zeros(len(self.entrance_ids), dtype=np.int64)
 
@@ -171,7 +183,9 @@ class FootfallModel:
             return 0.0
         _, noise = self.day_params(lt.date())
         block = min(95, int(h * 4))
-        return PEAK_ENTRIES_PER_MIN * shape * WEEKDAY_FACTOR[lt.weekday()] * self.arrival_mult * self.scale * float(noise[block])
+        surge = SURGE_FACTOR if self.scenario == "surge" and 0 <= (h - SURGE_START_H) * 60 < SURGE_MINUTES else 1.0
+        return (PEAK_ENTRIES_PER_MIN * shape * WEEKDAY_FACTOR[lt.weekday()] * self.arrival_mult * self.scale
+                * float(noise[block]) * surge)
 
     @property
     def occupancy(self) -> int:
@@ -189,7 +203,7 @@ class FootfallModel:
         conv_day, _ = self.day_params(lt.date())
         # Conversion dips a little when the mall is crowded (Perdikaki et al.).
         rate = self.entry_rate(t)
-        crowd = rate / (PEAK_ENTRIES_PER_MIN * self.arrival_mult * self.scale)
+        crowd = min(1.5, rate / (PEAK_ENTRIES_PER_MIN * self.arrival_mult * self.scale))
         conv = conv_day * (1.08 - 0.12 * min(1.5, crowd))
 
         new = int(rng.poisson(rate * dt_seconds / 60.0)) if rate > 0 else 0
@@ -203,7 +217,8 @@ class FootfallModel:
             p_cont = 0.0
         out_buy = rng.binomial(self.browse_buy, p_leave)
         out_no = rng.binomial(self.browse_no, p_leave)
-        paid = int(rng.binomial(self.paying, -math.expm1(-dt_seconds / (CHECKOUT_DWELL_MIN * 60.0)))) if self.paying else 0
+        busy = min(self.paying, max(0, self.open_counters))
+        paid = int(rng.binomial(busy, -math.expm1(-dt_seconds / self.service_s))) if busy else 0
 
         n_out_buy, n_out_no = int(out_buy.sum()), int(out_no.sum())
         cont_buy = int(rng.binomial(n_out_buy, p_cont)) if n_out_buy and p_cont else 0
@@ -226,7 +241,7 @@ class FootfallModel:
         ent_out = rng.multinomial(leaving, self.entrance_p).tolist() if leaving else [0] * len(self.entrance_ids)
         areas = dict(zip(self.zone_ids, zip(zin, zout, strict=True), strict=True))
         areas.update(zip(self.entrance_ids, zip(ent_in, ent_out, strict=True), strict=True))
-        return StepCounts(areas=areas, checkout_arrivals=to_checkout)
+        return StepCounts(areas=areas, checkout_arrivals=to_checkout, transactions=paid, busy_counters=busy)
 
 
 def _hours(t: time) -> float:
@@ -234,13 +249,16 @@ def _hours(t: time) -> float:
 
 
 def simulate_day(
-    mall: Mall, scenario: str = "normal", seed: int = 0, day: date = DEFAULT_DAY, step_seconds: int = 60,
-    scale: float = 1.0, after_close_minutes: int = 45,
+    mall: Mall, scenario: str = "normal", seed: int = 0, day: date = DEFAULT_DAY, step_seconds: int = 10,
+    scale: float = 1.0, after_close_minutes: int = 45, open_counters: int | None = None,
 ) -> DaySeries:
-    """Run the model from opening to closing + after_close_minutes; per-minute arrays."""
+    """Run the model from opening to closing + after_close_minutes; per-minute arrays.
+
+    ``open_counters`` (default: every counter) serve the checkout queue all day.
+    """
     if step_seconds <= 0 or (60 % step_seconds and step_seconds % 60):
         raise ValueError("step_seconds must divide 60 or be a multiple of 60")
-    model = FootfallModel(mall, scenario=scenario, seed=seed, scale=scale)
+    model = FootfallModel(mall, scenario=scenario, seed=seed, scale=scale, open_counters=open_counters)
     tz = ZoneInfo(mall.mall.timezone)
     start = datetime.combine(day, mall.mall.opening_time, tzinfo=tz)
     end = datetime.combine(day, mall.mall.closing_time, tzinfo=tz)
@@ -251,6 +269,8 @@ def simulate_day(
     ins = {k: np.zeros(n_min, dtype=np.int64) for k in keys}
     outs = {k: np.zeros(n_min, dtype=np.int64) for k in keys}
     arrivals = np.zeros(n_min, dtype=np.int64)
+    tx = np.zeros(n_min, dtype=np.int64)
+    busy_s = np.zeros(n_min)
     occ = np.zeros(n_min, dtype=np.int64)
     total = n_min * 60
     elapsed = 0
@@ -262,6 +282,8 @@ def simulate_day(
             ins[k][i] += a
             outs[k][i] += b
         arrivals[i] += sc.checkout_arrivals
+        tx[i] += sc.transactions
+        busy_s[i] += sc.busy_counters * step_seconds
         occ[i] = model.occupancy
     mall_in = sum((ins[e] for e in model.entrance_ids), np.zeros(n_min, dtype=np.int64))
     mall_out = sum((outs[e] for e in model.entrance_ids), np.zeros(n_min, dtype=np.int64))
@@ -272,4 +294,5 @@ def simulate_day(
         scenario=scenario, day=day, start=start, minutes=t0 + 60 * np.arange(n_min, dtype=np.int64), areas=areas,
         checkout_arrivals=arrivals, checkout_zone=model.checkout_zone,
         conversion=float(arrivals.sum() / max(1, mall_in.sum())), lag_minutes=model.lag_minutes, occupancy=occ,
+        transactions=tx, busy_seconds=busy_s, service_seconds=model.service_s,
     )
