@@ -14,8 +14,8 @@ def test_recovers_conversion_and_service_time(mall, scenario: str, seed: int, co
     d = simulate_day(mall, scenario, seed=seed, open_counters=counters)
     n = 540  # 19:00: what the feed has said by then
     cal = calibrate_from_transactions(d.entries[:n], d.transactions[:n], d.busy_seconds[:n])
-    true_conv = d.checkout_arrivals[:n].sum() / d.entries[:n].sum()
-    assert cal.conversion == pytest.approx(true_conv, rel=0.10)
+    # Ground truth: the share of the day's entrants who buy (the model's own figure).
+    assert cal.conversion == pytest.approx(d.conversion, rel=0.10)
     assert cal.service_seconds == pytest.approx(d.service_seconds, rel=0.10)
     assert cal.lag_minutes is not None and 0 < cal.lag_minutes < cal.payment_lag_minutes  # type: ignore[operator]
 
