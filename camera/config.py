@@ -22,8 +22,41 @@ class NodeConfig(BaseModel):
     in_side: Literal["left", "right"] = "left"
     detector: str | dict[str, Any] = "auto"
     polygon: list[Point] | None = Field(default=None, min_length=3)
+    tracker: dict[str, float | int] | None = None
+    stride: Literal["auto"] | int = Field(default="auto", description="detector every N-th frame; auto = measured")
+    cpu_share: float = Field(default=1.0, gt=0.0, le=8.0, description="share of a core this camera may use")
 
     _line = field_validator("line")(check_line)
+
+    @field_validator("detector")
+    @classmethod
+    def _detector(cls, v: str | dict[str, Any]) -> str | dict[str, Any]:
+        from camera.detect import DETECTORS
+
+        name = v.get("name", "openvino") if isinstance(v, dict) else v
+        if name not in ("auto", "", *DETECTORS):
+            raise ValueError(f"unknown detector {name!r}; choose one of {', '.join(DETECTORS)}")
+        return v
+
+    @field_validator("tracker")
+    @classmethod
+    def _tracker(cls, v: dict[str, float | int] | None) -> dict[str, float | int] | None:
+        from dataclasses import fields
+
+        from camera.track import TrackerConfig
+
+        known = {f.name for f in fields(TrackerConfig)}
+        for key in v or {}:
+            if key not in known:
+                raise ValueError(f"unknown tracker setting {key!r}; known: {', '.join(sorted(known))}")
+        return v
+
+    @field_validator("stride")
+    @classmethod
+    def _stride(cls, v: str | int) -> str | int:
+        if isinstance(v, int) and v < 1:
+            raise ValueError("stride must be 'auto' or a whole number >= 1")
+        return v
 
     def pipeline_config(self) -> dict[str, Any]:
         """The dict `camera.pipeline.build_pipeline` takes."""
@@ -34,6 +67,10 @@ class NodeConfig(BaseModel):
             cfg["detector"] = {"name": self.detector}
         if self.polygon:
             cfg["zone"] = [list(p) for p in self.polygon]
+        if self.tracker:
+            cfg["tracker"] = dict(self.tracker)
+        cfg["stride"] = self.stride
+        cfg["cpu_share"] = self.cpu_share
         return cfg
 
 

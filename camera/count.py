@@ -44,7 +44,7 @@ class LineConfig:
     in_side: Literal["left", "right"] = "right"
     band_frac: float = 0.08  # hysteresis half-width as a fraction of the person's box height
     band_min_px: float = 2.0
-    segment_margin: float = 0.05  # tolerance along the line beyond its end points (fraction)
+    segment_margin: float = 0.0  # tolerance beyond the drawn end points (fraction): 0 counts exactly the segment drawn
 
     @staticmethod
     def from_dict(d: dict) -> LineConfig:

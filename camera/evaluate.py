@@ -1,8 +1,10 @@
-"""Score the default pipeline on a video against a counts.json crossing truth.
+"""Score the default pipeline on videos against counts.json crossing truths.
 
 Matching: a predicted event matches an unmatched truth event of the same
 direction within +-1.0 s, greedy in time order.  Frames in reports are
-1-based (video frame index + 1), like the truth file.
+1-based (video frame index + 1), like the truth file.  Missed truth events and
+false predicted events are listed with their frames so a person can look at them.
+Several clips are pooled by summing matches (tp, fp, fn), not by averaging F1.
 """
 
 from __future__ import annotations
@@ -49,10 +51,19 @@ def load_truth(path: str | Path) -> Truth:
     return Truth(line, dirs, events, data.get("fps"), (int(w), int(h)))
 
 
+def scores(tp: int, fp: int, fn: int, any_truth: bool = True) -> dict[str, float]:
+    """precision, recall, f1 from match counts (no truth and no prediction = perfect)."""
+    precision = tp / (tp + fp) if tp + fp else (1.0 if not any_truth else 0.0)
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
 def match_events(pred: list[dict], truth: list[dict], fps: float, tol_s: float = TOLERANCE_S) -> dict:
-    """Greedy time-ordered matching; returns tp/fp/fn and precision/recall/f1."""
+    """Greedy time-ordered matching; returns tp/fp/fn, precision/recall/f1, and the missed/false events."""
     used = [False] * len(truth)
     tp = 0
+    false: list[dict] = []
     for p in sorted(pred, key=lambda e: e["frame"]):
         best, best_dt = -1, None
         for i, t in enumerate(truth):
@@ -64,11 +75,11 @@ def match_events(pred: list[dict], truth: list[dict], fps: float, tol_s: float =
         if best >= 0:
             used[best] = True
             tp += 1
+        else:
+            false.append({"frame": p["frame"], "direction": p["direction"]})
+    missed = [{"frame": t["frame"], "direction": t["direction"]} for i, t in enumerate(truth) if not used[i]]
     fp, fn = len(pred) - tp, len(truth) - tp
-    precision = tp / (tp + fp) if tp + fp else (1.0 if not truth else 0.0)
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
+    return {"tp": tp, "fp": fp, "fn": fn, **scores(tp, fp, fn, bool(truth)), "missed": missed, "false": false}
 
 
 def evaluate(video: str | Path, truth_path: str | Path, camera_cfg: dict | None = None) -> dict[str, Any]:
@@ -84,7 +95,7 @@ def evaluate(video: str | Path, truth_path: str | Path, camera_cfg: dict | None 
     w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
     h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     cfg = dict(camera_cfg or {})
-    cfg["line"] = {**truth.line, **cfg.get("line", {})}
+    cfg["line"] = dict(truth.line)  # scored against the truth's line, whatever the config says
     pipe = build_pipeline(cfg, w, h, vfps)
     events: list[dict[str, Any]] = []
     n = 0
@@ -115,4 +126,22 @@ def evaluate(video: str | Path, truth_path: str | Path, camera_cfg: dict | None 
         "width": w,
         "height": h,
         "stride": pipe.stride,
+        "detect_fps": pipe.detect_fps,
+    }
+
+
+def pool(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pooled figures over several clips: summed matches and frames, fps over the summed time."""
+    tp, fp, fn = (sum(int(r[k]) for r in results) for k in ("tp", "fp", "fn"))
+    frames = sum(int(r["frames"]) for r in results)
+    seconds = sum(float(r["seconds"]) for r in results)
+    video_s = sum(int(r["frames"]) / float(r["video_fps"]) for r in results if r["video_fps"])
+    return {
+        "clips": len(results),
+        "truth_events": tp + fn,
+        "tp": tp, "fp": fp, "fn": fn, **scores(tp, fp, fn, bool(tp + fn)),
+        "frames": frames,
+        "seconds": seconds,
+        "fps": frames / seconds if seconds > 0 else 0.0,
+        "realtime_factor": video_s / seconds if seconds > 0 else 0.0,
     }
