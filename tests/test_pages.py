@@ -1,8 +1,14 @@
-"""The minimal pages in real Chromium: kiosk index, a zone's kiosk with live occupancy, the manager list."""
+"""The minimal pages in real Chromium: kiosk index, a zone's kiosk with live occupancy, the manager list;
+the kiosk service worker's asset list and cache name, generated from the files."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import time
+from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
 from playwright.sync_api import expect
@@ -68,3 +74,48 @@ def test_manager_page_needs_login_then_shows_live_zone_numbers(live: ServerProce
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "minimal-manager-1920x1080.png"))
         assert errors == []
+
+
+def _worker_assets(source: str) -> tuple[list[str], str]:
+    assets = json.loads(re.search(r"^const ASSETS = (\[.*\]);$", source, re.M).group(1))  # type: ignore[union-attr]
+    return assets, re.search(r'^const STATIC = "(kiosk-static-[0-9a-f]{16})";$', source, re.M).group(1)  # type: ignore[union-attr]
+
+
+def test_service_worker_precaches_every_file_the_kiosk_loads(live: ServerProcess) -> None:
+    """The asset list comes from the files: every kiosk/common file, and every script or style the page loads."""
+    res = requests.get(live.url + "/kiosk/sw.js", timeout=5)
+    assert res.status_code == 200 and res.headers["Service-Worker-Allowed"] == "/kiosk/"
+    assets, _ = _worker_assets(res.text)
+    static = ROOT / "kiosk_static"
+    on_disk = {"/static/" + p.relative_to(static).as_posix() for d in ("kiosk", "common") for p in (static / d).rglob("*")
+               if p.is_file() and p.name != "sw.js"}
+    assert set(assets) - on_disk == {"/vendor/socket.io.esm.min.js"} and on_disk <= set(assets)
+    with chromium() as browser:
+        page = browser.new_page()
+        errors = console_errors(page)
+        loaded: list[str] = []
+        page.on("request", lambda req: loaded.append(urlparse(req.url).path))
+        page.goto(live.url + "/kiosk/fridges?kiosk=sw-assets")
+        page.wait_for_selector("body[data-ready='1']")
+        expect(page.locator("body")).to_have_attribute("data-offline-ready", "1", timeout=5000)
+        assert errors == []
+    modules = {p for p in loaded if p.startswith(("/static/", "/vendor/"))}
+    assert {"/static/kiosk/zone.js", "/static/kiosk/render.js", "/vendor/socket.io.esm.min.js"} <= modules
+    assert modules <= set(assets), f"loaded but not precached: {modules - set(assets)}"
+
+
+def test_cache_name_follows_the_files(tmp_path: Path) -> None:
+    from server.pages.sw import worker_source
+    from server.pages.views import KIOSK_VENDOR
+
+    root = tmp_path / "kiosk_static"
+    shutil.copytree(ROOT / "kiosk_static", root)
+    before_assets, before = _worker_assets(worker_source(root, KIOSK_VENDOR))
+    assert worker_source(root, KIOSK_VENDOR) == worker_source(root, KIOSK_VENDOR)  # stable while nothing changes
+    css = root / "kiosk" / "kiosk.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assets, edited = _worker_assets(worker_source(root, KIOSK_VENDOR))
+    assert edited != before and assets == before_assets
+    (root / "common" / "new.js").write_text("export const x = 1;\n", encoding="utf-8")
+    assets, added = _worker_assets(worker_source(root, KIOSK_VENDOR))
+    assert "/static/common/new.js" in assets and added != edited

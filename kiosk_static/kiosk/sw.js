@@ -1,12 +1,11 @@
 /* Kiosk service worker (scope /kiosk/): the page, its scripts, styles, the mall plan and the zone's content
    keep working offline. Pages and data: network first, cache fallback. Scripts and styles: cache first,
-   refreshed in the background. Live data (Socket.IO, checkout, assist, POSTs) is never cached. */
-"use strict";
-const STATIC = "kiosk-static-v2";
+   refreshed in the background. Live data (Socket.IO, checkout, assist, POSTs) is never cached.
+   GET /kiosk/sw.js (server/pages/sw.py) puts two constants in front of this file, made from the files themselves:
+   ASSETS, every file under kiosk_static/kiosk and kiosk_static/common plus the vendor modules they import, and
+   STATIC, a cache name carrying their content hash, so any change to a file installs a fresh cache. */
+/* global ASSETS, STATIC */
 const PAGES = "kiosk-pages-v1";
-const ASSETS = ["/static/common/base.css", "/static/common/live.js", "/static/common/svg.js", "/static/common/icon.svg", "/static/kiosk/kiosk.css",
-  "/static/kiosk/zone.js", "/static/kiosk/map.js", "/static/kiosk/pictures.js", "/static/kiosk/subsidy.js",
-  "/vendor/socket.io.min.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));

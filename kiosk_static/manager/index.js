@@ -1,11 +1,17 @@
 /* Manager page boot: who am I (manager sees everything, staff only the assistance inbox and counters),
    floor map, zone table (sort, filter), zone detail, live updates over Socket.IO. */
-"use strict";
-(async function () {
-  const $ = (id) => document.getElementById(id);
-  const S = Mgr.state;
-  const user = await Mgr.session();
-  if (!user) return;
+import { connect } from "/static/common/live.js";
+import * as MgrCharts from "/static/manager/charts.js";
+import * as Mgr from "/static/manager/core.js";
+import * as MgrMap from "/static/manager/map.js";
+import * as MgrPanels from "/static/manager/panels.js";
+
+const $ = (id) => document.getElementById(id);
+const S = Mgr.state;
+const user = await Mgr.session();
+if (user) await boot(user);
+
+async function boot(user) {
   const isManager = user.role === "manager";
   document.body.classList.add("role-" + user.role);
   $("who").textContent = user.name + " (" + user.role + ")";
@@ -167,7 +173,7 @@
   if (isManager) $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
 
   // ---------------------------------------------------------------- live
-  const socket = Live.connect((s) => s.emit("subscribe_managers", {}, (ack) => {
+  const socket = connect((s) => s.emit("subscribe_managers", {}, (ack) => {
     if (!ack || !ack.ok) Mgr.toLogin();
   }), $("conn"));
   socket.on("assist", (r) => MgrPanels.onAssist(r));
@@ -201,4 +207,4 @@
   }
   socket.on("connect", () => { MgrPanels.loadAssist(); MgrPanels.loadCounters(); });
   document.body.dataset.ready = "1";
-})();
+}

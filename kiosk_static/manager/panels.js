@@ -1,281 +1,279 @@
 /* Right-hand panels: staffing suggestion (accept / dismiss), counters grid, alerts, assistance inbox, export. */
-"use strict";
-window.MgrPanels = (function () {
-  const $ = (id) => document.getElementById(id);
-  const el = (t, a, x) => Mgr.el(t, a, x);
+import * as Mgr from "/static/manager/core.js";
+import * as MgrMap from "/static/manager/map.js";
 
-  // ---------------------------------------------------------------- staffing
-  let suggestion = null;
-  let dismissed = null;
-  let accepted = null;  // the last accept seen on this screen, shown under the suggestion
+const $ = (id) => document.getElementById(id);
+const el = (t, a, x) => Mgr.el(t, a, x);
 
-  function isDismissed(s) {
-    return !!(dismissed && s && (dismissed.suggestion_time === s.time ||
-      (dismissed.suggested_open === s.suggested_open && dismissed.open_before === s.open_now)));
+// ---------------------------------------------------------------- staffing
+let suggestion = null;
+let dismissed = null;
+let accepted = null;  // the last accept seen on this screen, shown under the suggestion
+
+function isDismissed(s) {
+  return !!(dismissed && s && (dismissed.suggestion_time === s.time ||
+    (dismissed.suggested_open === s.suggested_open && dismissed.open_before === s.open_now)));
+}
+
+export function renderStaffing(s) {
+  if (s) suggestion = s;
+  s = suggestion;
+  if (!s) return;
+  const ex = s.explanation || {};
+  const lam = ex.lambda_per_hour || {};
+  const tgt = ex.target || {};
+  $("st-time").textContent = "updated " + Mgr.fmtTime(s.ts);
+  $("st-message").textContent = s.message;
+  $("st-message").className = "st-message act-" + s.action;
+  $("st-open").textContent = s.open_now;
+  $("st-suggested").textContent = s.suggested_open;
+  $("st-lambda").textContent = [lam["0"], lam["15"], lam["30"]].map((v) => Mgr.fmtNum(v, 0)).join(" / ");
+  $("st-model").textContent = "plan λ = " + Mgr.fmtNum(ex.lambda_plan_per_hour, 1) + "/h (incl. margin " +
+    Math.round(100 * (ex.forecast_margin || 0)) + " %) · μ = " + Mgr.fmtNum(ex.mu_per_hour, 1) + "/h per counter (" +
+    Mgr.fmtNum(ex.service_seconds, 0) + " s) · target " + Math.round(100 * (tgt.share || 0)) + " % wait ≤ " +
+    Mgr.fmtNum(tgt.wait_seconds, 0) + " s, mean ≤ " + Mgr.fmtNum(tgt.max_mean_wait_seconds, 0) + " s";
+  const tb = document.querySelector("#st-options tbody");
+  Mgr.clear(tb);
+  for (const o of ex.options || []) {
+    const tr = el("tr", { class: o.counters === s.suggested_open ? "pick" : "" });
+    tr.append(el("td", {}, String(o.counters)), el("td", {}, Mgr.fmtNum(100 * o.p_wait, 1) + " %"),
+      el("td", {}, Mgr.fmtNum(100 * o.service_level, 1) + " %"),
+      el("td", {}, o.mean_wait_seconds === null ? "∞" : Mgr.fmtNum(o.mean_wait_seconds, 0) + " s"),
+      el("td", {}, o.meets_target ? "✓" : "✗"));
+    tb.append(tr);
   }
+  const reasons = $("st-reasons");
+  Mgr.clear(reasons);
+  for (const r of s.reasons || []) reasons.append(el("li", {}, r));
+  const prep = $("st-prepare");
+  Mgr.clear(prep);
+  for (const p of s.prepare || []) prep.append(el("li", { class: "prepare" }, p.message));
+  const hide = isDismissed(s);
+  $("st-accept").disabled = hide || s.delta === 0;
+  $("st-dismiss").disabled = hide || s.delta === 0;
+  $("st-accept").textContent = s.delta > 0 ? "Accept: open " + s.delta : s.delta < 0 ? "Accept: close " + (-s.delta) : "Nothing to accept";
+  $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason
+    : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
+      (accepted.changed.length ? ": " + accepted.changed.join(", ") : "") : "";
+}
 
-  function renderStaffing(s) {
-    if (s) suggestion = s;
-    s = suggestion;
-    if (!s) return;
-    const ex = s.explanation || {};
-    const lam = ex.lambda_per_hour || {};
-    const tgt = ex.target || {};
-    $("st-time").textContent = "updated " + Mgr.fmtTime(s.ts);
-    $("st-message").textContent = s.message;
-    $("st-message").className = "st-message act-" + s.action;
-    $("st-open").textContent = s.open_now;
-    $("st-suggested").textContent = s.suggested_open;
-    $("st-lambda").textContent = [lam["0"], lam["15"], lam["30"]].map((v) => Mgr.fmtNum(v, 0)).join(" / ");
-    $("st-model").textContent = "plan λ = " + Mgr.fmtNum(ex.lambda_plan_per_hour, 1) + "/h (incl. margin " +
-      Math.round(100 * (ex.forecast_margin || 0)) + " %) · μ = " + Mgr.fmtNum(ex.mu_per_hour, 1) + "/h per counter (" +
-      Mgr.fmtNum(ex.service_seconds, 0) + " s) · target " + Math.round(100 * (tgt.share || 0)) + " % wait ≤ " +
-      Mgr.fmtNum(tgt.wait_seconds, 0) + " s, mean ≤ " + Mgr.fmtNum(tgt.max_mean_wait_seconds, 0) + " s";
-    const tb = document.querySelector("#st-options tbody");
-    Mgr.clear(tb);
-    for (const o of ex.options || []) {
-      const tr = el("tr", { class: o.counters === s.suggested_open ? "pick" : "" });
-      tr.append(el("td", {}, String(o.counters)), el("td", {}, Mgr.fmtNum(100 * o.p_wait, 1) + " %"),
-        el("td", {}, Mgr.fmtNum(100 * o.service_level, 1) + " %"),
-        el("td", {}, o.mean_wait_seconds === null ? "∞" : Mgr.fmtNum(o.mean_wait_seconds, 0) + " s"),
-        el("td", {}, o.meets_target ? "✓" : "✗"));
-      tb.append(tr);
-    }
-    const reasons = $("st-reasons");
-    Mgr.clear(reasons);
-    for (const r of s.reasons || []) reasons.append(el("li", {}, r));
-    const prep = $("st-prepare");
-    Mgr.clear(prep);
-    for (const p of s.prepare || []) prep.append(el("li", { class: "prepare" }, p.message));
-    const hide = isDismissed(s);
-    $("st-accept").disabled = hide || s.delta === 0;
-    $("st-dismiss").disabled = hide || s.delta === 0;
-    $("st-accept").textContent = s.delta > 0 ? "Accept: open " + s.delta : s.delta < 0 ? "Accept: close " + (-s.delta) : "Nothing to accept";
-    $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason
-      : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
-        (accepted.changed.length ? ": " + accepted.changed.join(", ") : "") : "";
-  }
+export function setDecision(rec) {
+  if (rec.action === "dismiss") { dismissed = rec; accepted = null; }
+  else { dismissed = null; accepted = rec; }
+  renderStaffing(null);
+}
 
-  function setDecision(rec) {
-    if (rec.action === "dismiss") { dismissed = rec; accepted = null; }
-    else { dismissed = null; accepted = rec; }
-    renderStaffing(null);
-  }
+export async function loadStaffing() {
+  try {
+    const [st, dec] = await Promise.all([Mgr.api("/api/v1/staffing"), Mgr.api("/api/v1/staffing/decisions")]);
+    dismissed = dec.dismissed;
+    const last = (dec.decisions || [])[0];
+    if (last && last.action === "accept" && Date.now() / 1000 - last.ts < 3600) accepted = last;
+    if (st.suggestion) renderStaffing(st.suggestion);
+    else $("st-message").textContent = st.detail || "no suggestion yet";
+  } catch (e) { $("st-message").textContent = Mgr.errText(e); }
+}
 
-  async function loadStaffing() {
+export function wireStaffing() {
+  $("st-accept").addEventListener("click", async () => {
+    if (!suggestion) return;
+    $("st-accept").disabled = true;
     try {
-      const [st, dec] = await Promise.all([Mgr.api("/api/v1/staffing"), Mgr.api("/api/v1/staffing/decisions")]);
-      dismissed = dec.dismissed;
-      const last = (dec.decisions || [])[0];
-      if (last && last.action === "accept" && Date.now() / 1000 - last.ts < 3600) accepted = last;
-      if (st.suggestion) renderStaffing(st.suggestion);
-      else $("st-message").textContent = st.detail || "no suggestion yet";
-    } catch (e) { $("st-message").textContent = Mgr.errText(e); }
-  }
-
-  function wireStaffing() {
-    $("st-accept").addEventListener("click", async () => {
-      if (!suggestion) return;
-      $("st-accept").disabled = true;
-      try {
-        const res = await Mgr.api("/api/v1/staffing/accept", { method: "POST", body: { time: suggestion.time, suggested_open: suggestion.suggested_open } });
-        setDecision(res.decision);
-        renderCounters(res.counters, null);
-        if (res.suggestion) renderStaffing(res.suggestion);
-        loadCounters();
-      } catch (e) { $("st-decision").textContent = "Accept failed: " + Mgr.errText(e); $("st-accept").disabled = false; }
-    });
-    $("st-dismiss").addEventListener("click", () => { $("st-dismiss-form").hidden = false; $("st-reason").focus(); });
-    $("st-dismiss-form").addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const reason = $("st-reason").value.trim();
-      if (!reason) { $("st-decision").textContent = "Say why the suggestion is dismissed."; return; }
-      try {
-        const res = await Mgr.api("/api/v1/staffing/dismiss", { method: "POST", body: { reason } });
-        $("st-dismiss-form").hidden = true;
-        $("st-reason").value = "";
-        setDecision(res.decision);
-      } catch (e) { $("st-decision").textContent = "Dismiss failed: " + Mgr.errText(e); }
-    });
-  }
-
-  // ---------------------------------------------------------------- counters
-  function renderCounters(counters, audit) {
-    const grid = $("counters");
-    Mgr.clear(grid);
-    let open = 0;
-    for (const c of counters) {
-      if (c.state === "open") open++;
-      const b = el("button", { type: "button", class: "counter st-" + c.state, "data-counter": c.id, "data-state": c.state,
-        title: c.state + (c.by ? " · by " + c.by : "") + (c.reason ? " · " + c.reason : "") });
-      b.append(el("b", {}, c.id), el("span", {}, c.state));
-      b.addEventListener("click", () => toggleCounter(c));
-      grid.append(b);
-    }
-    $("ct-summary").textContent = open + " open of " + counters.length;
-    if (audit) {
-      const ul = $("audit");
-      Mgr.clear(ul);
-      for (const a of audit.slice(0, 6)) ul.append(el("li", {}, Mgr.fmtTime(a.ts) + " " + a.counter + " " + a.from + "→" + a.to + " by " + a.by + (a.reason ? " · " + a.reason : "")));
-    }
-  }
-
-  async function toggleCounter(c) {
-    const next = c.state === "open" ? "closed" : "open";
+      const res = await Mgr.api("/api/v1/staffing/accept", { method: "POST", body: { time: suggestion.time, suggested_open: suggestion.suggested_open } });
+      setDecision(res.decision);
+      renderCounters(res.counters, null);
+      if (res.suggestion) renderStaffing(res.suggestion);
+      loadCounters();
+    } catch (e) { $("st-decision").textContent = "Accept failed: " + Mgr.errText(e); $("st-accept").disabled = false; }
+  });
+  $("st-dismiss").addEventListener("click", () => { $("st-dismiss-form").hidden = false; $("st-reason").focus(); });
+  $("st-dismiss-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const reason = $("st-reason").value.trim();
+    if (!reason) { $("st-decision").textContent = "Say why the suggestion is dismissed."; return; }
     try {
-      await Mgr.api("/api/v1/counters/" + encodeURIComponent(c.id), { method: "POST", body: { state: next, reason: "set on the manager page" } });
-    } catch (e) { $("ct-summary").textContent = Mgr.errText(e); }
-    loadCounters();
-  }
+      const res = await Mgr.api("/api/v1/staffing/dismiss", { method: "POST", body: { reason } });
+      $("st-dismiss-form").hidden = true;
+      $("st-reason").value = "";
+      setDecision(res.decision);
+    } catch (e) { $("st-decision").textContent = "Dismiss failed: " + Mgr.errText(e); }
+  });
+}
 
-  async function loadCounters() {
-    try {
-      const res = await Mgr.api("/api/v1/counters?audit_limit=6");
-      renderCounters(res.counters, res.audit);
-    } catch (e) { $("ct-summary").textContent = Mgr.errText(e); }
+// ---------------------------------------------------------------- counters
+export function renderCounters(counters, audit) {
+  const grid = $("counters");
+  Mgr.clear(grid);
+  let open = 0;
+  for (const c of counters) {
+    if (c.state === "open") open++;
+    const b = el("button", { type: "button", class: "counter st-" + c.state, "data-counter": c.id, "data-state": c.state,
+      title: c.state + (c.by ? " · by " + c.by : "") + (c.reason ? " · " + c.reason : "") });
+    b.append(el("b", {}, c.id), el("span", {}, c.state));
+    b.addEventListener("click", () => toggleCounter(c));
+    grid.append(b);
   }
-
-  // ---------------------------------------------------------------- alerts
-  const alerts = {};
-  function renderAlerts() {
-    const ul = $("alerts");
+  $("ct-summary").textContent = open + " open of " + counters.length;
+  if (audit) {
+    const ul = $("audit");
     Mgr.clear(ul);
-    const list = Object.values(alerts).sort((a, b) => (a.state === "active" ? 0 : 1) - (b.state === "active" ? 0 : 1) || b.raised - a.raised);
-    let unacked = 0;
-    for (const a of list) {
-      if (a.state === "active") unacked++;
-      ul.append(alertItem(a, true));
-    }
-    if (!list.length) ul.append(el("li", { class: "muted" }, "No active alerts"));
-    $("alert-count").textContent = String(list.length);
-    $("alert-badge").classList.toggle("hot", unacked > 0);
-    const banner = $("alert-banner");
-    const top = list.find((a) => a.state === "active");
-    banner.hidden = !top;
-    banner.textContent = top ? "⚠ " + top.message : "";
-    banner.className = "alert-banner" + (top ? " sev-" + top.severity : "");
-    const zonesFlagged = new Set(list.filter((a) => a.zone).map((a) => a.zone));
-    if (window.MgrMap) for (const z of Mgr.state.mall.zones) MgrMap.flag(z.id, zonesFlagged.has(z.id));
+    for (const a of audit.slice(0, 6)) ul.append(el("li", {}, Mgr.fmtTime(a.ts) + " " + a.counter + " " + a.from + "→" + a.to + " by " + a.by + (a.reason ? " · " + a.reason : "")));
   }
+}
 
-  function alertItem(a, actions) {
-    const li = el("li", { class: "alert sev-" + a.severity + " st-" + a.state, "data-alert": a.id, "data-kind": a.kind });
-    const msg = el("div", { class: "msg" }, a.message);
-    if (a.zone && Mgr.state.openDetail) { msg.classList.add("link"); msg.addEventListener("click", () => Mgr.state.openDetail(a.zone)); }
-    li.append(msg);
-    let meta = "raised " + Mgr.fmtTime(a.raised);
-    if (a.acknowledged_by) meta += " · acknowledged by " + a.acknowledged_by + " " + Mgr.fmtTime(a.acknowledged_at);
-    if (a.cleared) meta += " · cleared " + Mgr.fmtTime(a.cleared);
-    li.append(el("div", { class: "meta" }, meta));
-    if (actions && a.state === "active") {
-      const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
-      b.addEventListener("click", async () => {
-        try { onAlert(await Mgr.api("/api/v1/manager/alerts/" + encodeURIComponent(a.id) + "/ack", { method: "POST" })); }
-        catch (e) { li.append(el("div", { class: "error" }, Mgr.errText(e))); }
-      });
-      li.append(b);
-    }
-    return li;
+async function toggleCounter(c) {
+  const next = c.state === "open" ? "closed" : "open";
+  try {
+    await Mgr.api("/api/v1/counters/" + encodeURIComponent(c.id), { method: "POST", body: { state: next, reason: "set on the manager page" } });
+  } catch (e) { $("ct-summary").textContent = Mgr.errText(e); }
+  loadCounters();
+}
+
+export async function loadCounters() {
+  try {
+    const res = await Mgr.api("/api/v1/counters?audit_limit=6");
+    renderCounters(res.counters, res.audit);
+  } catch (e) { $("ct-summary").textContent = Mgr.errText(e); }
+}
+
+// ---------------------------------------------------------------- alerts
+const alerts = {};
+function renderAlerts() {
+  const ul = $("alerts");
+  Mgr.clear(ul);
+  const list = Object.values(alerts).sort((a, b) => (a.state === "active" ? 0 : 1) - (b.state === "active" ? 0 : 1) || b.raised - a.raised);
+  let unacked = 0;
+  for (const a of list) {
+    if (a.state === "active") unacked++;
+    ul.append(alertItem(a, true));
   }
+  if (!list.length) ul.append(el("li", { class: "muted" }, "No active alerts"));
+  $("alert-count").textContent = String(list.length);
+  $("alert-badge").classList.toggle("hot", unacked > 0);
+  const banner = $("alert-banner");
+  const top = list.find((a) => a.state === "active");
+  banner.hidden = !top;
+  banner.textContent = top ? "⚠ " + top.message : "";
+  banner.className = "alert-banner" + (top ? " sev-" + top.severity : "");
+  const zonesFlagged = new Set(list.filter((a) => a.zone).map((a) => a.zone));
+  for (const z of Mgr.state.mall.zones) MgrMap.flag(z.id, zonesFlagged.has(z.id));
+}
 
-  function addHistory(a) {
-    const ul = $("alert-history");
-    ul.prepend(alertItem(a, false));
-    while (ul.children.length > 50) ul.removeChild(ul.lastChild);
+function alertItem(a, actions) {
+  const li = el("li", { class: "alert sev-" + a.severity + " st-" + a.state, "data-alert": a.id, "data-kind": a.kind });
+  const msg = el("div", { class: "msg" }, a.message);
+  if (a.zone && Mgr.state.openDetail) { msg.classList.add("link"); msg.addEventListener("click", () => Mgr.state.openDetail(a.zone)); }
+  li.append(msg);
+  let meta = "raised " + Mgr.fmtTime(a.raised);
+  if (a.acknowledged_by) meta += " · acknowledged by " + a.acknowledged_by + " " + Mgr.fmtTime(a.acknowledged_at);
+  if (a.cleared) meta += " · cleared " + Mgr.fmtTime(a.cleared);
+  li.append(el("div", { class: "meta" }, meta));
+  if (actions && a.state === "active") {
+    const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
+    b.addEventListener("click", async () => {
+      try { onAlert(await Mgr.api("/api/v1/manager/alerts/" + encodeURIComponent(a.id) + "/ack", { method: "POST" })); }
+      catch (e) { li.append(el("div", { class: "error" }, Mgr.errText(e))); }
+    });
+    li.append(b);
   }
+  return li;
+}
 
-  function onAlert(a) {
-    const known = alerts[a.id];
-    if (a.state === "cleared") { delete alerts[a.id]; addHistory(a); }
-    else {
-      alerts[a.id] = a;
-      if (a.state === "active" && (!known || known.state !== "active" || (a.kind === "drift" && a.count !== known.count))) Mgr.beep(a.severity);
-    }
+function addHistory(a) {
+  const ul = $("alert-history");
+  ul.prepend(alertItem(a, false));
+  while (ul.children.length > 50) ul.removeChild(ul.lastChild);
+}
+
+export function onAlert(a) {
+  const known = alerts[a.id];
+  if (a.state === "cleared") { delete alerts[a.id]; addHistory(a); }
+  else {
+    alerts[a.id] = a;
+    if (a.state === "active" && (!known || known.state !== "active" || (a.kind === "drift" && a.count !== known.count))) Mgr.beep(a.severity);
+  }
+  renderAlerts();
+}
+
+export async function loadAlerts() {
+  try {
+    const res = await Mgr.api("/api/v1/manager/alerts?limit=50");
+    for (const k of Object.keys(alerts)) delete alerts[k];
+    for (const a of res.active) alerts[a.id] = a;
+    Mgr.clear($("alert-history"));
+    for (const a of res.history.slice().reverse()) addHistory(a);
     renderAlerts();
-  }
+    if (res.active.some((a) => a.state === "active")) Mgr.beep(res.active[0].severity);
+  } catch (e) { /* shown by the connection pill */ }
+}
 
-  async function loadAlerts() {
-    try {
-      const res = await Mgr.api("/api/v1/manager/alerts?limit=50");
-      for (const k of Object.keys(alerts)) delete alerts[k];
-      for (const a of res.active) alerts[a.id] = a;
-      Mgr.clear($("alert-history"));
-      for (const a of res.history.slice().reverse()) addHistory(a);
-      renderAlerts();
-      if (res.active.some((a) => a.state === "active")) Mgr.beep(res.active[0].severity);
-    } catch (e) { /* shown by the connection pill */ }
-  }
-
-  // ---------------------------------------------------------------- assistance inbox
-  const requests = {};
-  let assistAvailable = true;
-  function renderAssist() {
-    const ul = $("assist");
-    Mgr.clear(ul);
-    if (!assistAvailable) { ul.append(el("li", { class: "muted" }, "Assistance service not available on this server.")); return; }
-    const list = Object.values(requests).filter((r) => r.state !== "resolved").sort((a, b) => a.created - b.created);
-    for (const r of list) {
-      const z = Mgr.state.zones[r.zone];
-      const li = el("li", { class: "req st-" + r.state, "data-request": r.id });
-      li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + String(r.reason || "help").replace(/_/g, " ")));
-      li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · " + r.state + (r.by_name ? " by " + r.by_name : "")));
-      const acts = el("div", { class: "acts" });
-      if (r.state === "sent") {
-        const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
-        b.addEventListener("click", () => transition(r.id, "ack"));
-        acts.append(b);
-      }
-      const done = el("button", { type: "button", class: "small resolve" }, "Resolve");
-      done.addEventListener("click", () => transition(r.id, "resolve"));
-      acts.append(done);
-      li.append(acts);
-      ul.append(li);
+// ---------------------------------------------------------------- assistance inbox
+const requests = {};
+let assistAvailable = true;
+function renderAssist() {
+  const ul = $("assist");
+  Mgr.clear(ul);
+  if (!assistAvailable) { ul.append(el("li", { class: "muted" }, "Assistance service not available on this server.")); return; }
+  const list = Object.values(requests).filter((r) => r.state !== "resolved").sort((a, b) => a.created - b.created);
+  for (const r of list) {
+    const z = Mgr.state.zones[r.zone];
+    const li = el("li", { class: "req st-" + r.state, "data-request": r.id });
+    li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + String(r.reason || "help").replace(/_/g, " ")));
+    li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · " + r.state + (r.by_name ? " by " + r.by_name : "")));
+    const acts = el("div", { class: "acts" });
+    if (r.state === "sent") {
+      const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
+      b.addEventListener("click", () => transition(r.id, "ack"));
+      acts.append(b);
     }
-    if (!list.length) ul.append(el("li", { class: "muted" }, "No open requests"));
-    $("as-count").textContent = list.length + " open";
+    const done = el("button", { type: "button", class: "small resolve" }, "Resolve");
+    done.addEventListener("click", () => transition(r.id, "resolve"));
+    acts.append(done);
+    li.append(acts);
+    ul.append(li);
   }
+  if (!list.length) ul.append(el("li", { class: "muted" }, "No open requests"));
+  $("as-count").textContent = list.length + " open";
+}
 
-  async function transition(id, action) {
-    try { onAssist(await Mgr.api("/api/v1/assist/" + encodeURIComponent(id) + "/" + action, { method: "POST" })); }
-    catch (e) { $("as-count").textContent = Mgr.errText(e); }
+async function transition(id, action) {
+  try { onAssist(await Mgr.api("/api/v1/assist/" + encodeURIComponent(id) + "/" + action, { method: "POST" })); }
+  catch (e) { $("as-count").textContent = Mgr.errText(e); }
+}
+
+export function onAssist(r) {
+  const isNew = !requests[r.id];
+  requests[r.id] = r;
+  if (isNew && r.state === "sent") Mgr.beep("warning");
+  renderAssist();
+}
+
+export async function loadAssist() {
+  try {
+    const res = await Mgr.api("/api/v1/assist?state=open");
+    const list = Array.isArray(res) ? res : (res.requests || res.items || []);
+    for (const r of list) requests[r.id] = r;
+  } catch (e) {
+    if (e.status === 404 || e.status === 405) assistAvailable = false;
   }
+  renderAssist();
+}
 
-  function onAssist(r) {
-    const isNew = !requests[r.id];
-    requests[r.id] = r;
-    if (isNew && r.state === "sent") Mgr.beep("warning");
-    renderAssist();
-  }
+// ---------------------------------------------------------------- export
+export function wireExport(today) {
+  const from = $("ex-from"), to = $("ex-to");
+  from.value = to.value = today;
+  from.max = to.max = today;
+  const update = () => {
+    const q = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value || from.value);
+    $("ex-csv").href = "/api/v1/manager/export.csv?" + q;
+    $("ex-json").href = "/api/v1/manager/export?" + q;
+    const ok = from.value && (!to.value || to.value >= from.value);
+    $("ex-note").textContent = ok ? "entries, exits and occupancy per zone per hour, " + from.value + " – " + (to.value || from.value) : "“To” must not be before “From”.";
+    $("ex-csv").classList.toggle("disabled", !ok);
+  };
+  from.addEventListener("change", update);
+  to.addEventListener("change", update);
+  update();
+}
 
-  async function loadAssist() {
-    try {
-      const res = await Mgr.api("/api/v1/assist?state=open");
-      const list = Array.isArray(res) ? res : (res.requests || res.items || []);
-      for (const r of list) requests[r.id] = r;
-    } catch (e) {
-      if (e.status === 404 || e.status === 405) assistAvailable = false;
-    }
-    renderAssist();
-  }
-
-  // ---------------------------------------------------------------- export
-  function wireExport(today) {
-    const from = $("ex-from"), to = $("ex-to");
-    from.value = to.value = today;
-    from.max = to.max = today;
-    const update = () => {
-      const q = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value || from.value);
-      $("ex-csv").href = "/api/v1/manager/export.csv?" + q;
-      $("ex-json").href = "/api/v1/manager/export?" + q;
-      const ok = from.value && (!to.value || to.value >= from.value);
-      $("ex-note").textContent = ok ? "entries, exits and occupancy per zone per hour, " + from.value + " – " + (to.value || from.value) : "“To” must not be before “From”.";
-      $("ex-csv").classList.toggle("disabled", !ok);
-    };
-    from.addEventListener("change", update);
-    to.addEventListener("change", update);
-    update();
-  }
-
-  return { renderStaffing, setDecision, loadStaffing, wireStaffing, renderCounters, loadCounters, onAlert, loadAlerts,
-    onAssist, loadAssist, wireExport };
-})();

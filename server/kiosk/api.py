@@ -1,6 +1,5 @@
-"""Kiosk data: content, public checkout summary, subsidy calculator, heartbeats, engagement; the service worker.
+"""Kiosk data: content, public checkout summary, subsidy calculator, heartbeats, engagement.
 
-GET  /kiosk/sw.js                       the service worker (scope /kiosk/)
 GET  /api/v1/kiosk/content/<zone>       merged content of a zone + subsidy rules (public)
 GET  /api/v1/kiosk/checkout             {open_counters, expected_wait_minutes, queue, source, updated} (public)
 POST /api/v1/kiosk/subsidy              {items:[{category, energy_class, price}]} → amounts (public)
@@ -20,7 +19,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from server.auth import require_role
 from server.errors import ApiError
@@ -30,10 +29,8 @@ from server.kiosk.content import Content, content_dir, load_content
 from server.kiosk.registry import KIOSK_ID, VERSION, KioskRegistry
 from server.kiosk.subsidy import SubsidyInputError, calculate
 from server.kiosk.watcher import ContentWatcher
-from server.settings import ROOT
 
 bp = Blueprint("kiosk", __name__)
-KIOSK_STATIC = ROOT / "kiosk_static" / "kiosk"
 STAFFING_FRESH_SECONDS = 120
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -82,14 +79,6 @@ def _zone(value: Any) -> str:
     if not isinstance(value, str) or current_app.extensions["mall"].zone(value) is None:
         raise ApiError(400, "invalid", "zone must be the id of a zone of this mall", "zone")
     return value
-
-
-@bp.get("/kiosk/sw.js")
-def service_worker():  # type: ignore[no-untyped-def]
-    resp = send_from_directory(KIOSK_STATIC, "sw.js", mimetype="text/javascript")
-    resp.headers["Cache-Control"] = "no-cache"
-    resp.headers["Service-Worker-Allowed"] = "/kiosk/"
-    return resp
 
 
 @bp.get("/api/v1/kiosk/content/<zone_id>")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, send_from_directory, url_for
 
 from core.mall.schema import Mall
 from server.live.payloads import public_zone
+from server.pages.sw import worker_source
 from server.settings import ROOT
 
 bp = Blueprint("pages", __name__)
 
+STATIC_ROOT = ROOT / "kiosk_static"
+KIOSK_VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules/socket.io-client/dist/socket.io.esm.min.js"}
 VENDOR_FILES = {
-    "socket.io.min.js": ROOT / "node_modules/socket.io-client/dist/socket.io.min.js",
-    "uPlot.iife.min.js": ROOT / "node_modules/uplot/dist/uPlot.iife.min.js",
+    **KIOSK_VENDOR,
+    "uPlot.esm.js": ROOT / "node_modules/uplot/dist/uPlot.esm.js",
     "uPlot.min.css": ROOT / "node_modules/uplot/dist/uPlot.min.css",
 }
 
@@ -41,6 +44,14 @@ def kiosk_zone(zone_id: str):  # type: ignore[no-untyped-def]
     if mall.zone(zone_id) is None:
         abort(404, description=f"no zone {zone_id!r} in this mall")
     return _page("kiosk_zone.html")
+
+
+@bp.get("/kiosk/sw.js")
+def service_worker():  # type: ignore[no-untyped-def]
+    resp = Response(worker_source(STATIC_ROOT, KIOSK_VENDOR), mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["Service-Worker-Allowed"] = "/kiosk/"
+    return resp
 
 
 @bp.get("/vendor/<name>")

@@ -1,4 +1,6 @@
-"""Trade-in subsidy calculator: price × rate by energy class, capped per item, configurable."""
+"""Trade-in subsidy calculator: price × rate by energy class, capped per item, configurable.
+
+The item cases live in subsidy_cases.json; the kiosk's JavaScript runs the same file (test_subsidy_js.py)."""
 
 from __future__ import annotations
 
@@ -6,33 +8,23 @@ import pytest
 
 from server.kiosk.content import SubsidyRules
 from server.kiosk.subsidy import SubsidyInputError, calculate, subsidy_item
+from tests.kiosk.subsidy_cases import CASES, OUTPUT_KEYS, case_id
 
-RULES = SubsidyRules.model_validate({
-    "title": {"zh": "补贴", "en": "Subsidy"},
-    "rates": {1: 0.2, 2: 0.15},
-    "categories": [
-        {"id": "tv", "name": {"zh": "电视", "en": "TV"}, "cap": 2000},
-        {"id": "digital", "name": {"zh": "数码", "en": "Digital"}, "cap": 500, "rates": {1: 0.15, 3: 0.15}},
-    ],
-})
+RULES = SubsidyRules.model_validate(CASES["rules"])
 
 
-@pytest.mark.parametrize(("cat", "cls", "price", "subsidy", "capped"), [
-    ("tv", 1, 5999, 1199.8, False),       # 20 %
-    ("tv", 2, 5999, 899.85, False),       # 15 %
-    ("tv", 1, 12999, 2000, True),         # capped per item
-    ("tv", 1, 10000, 2000, False),        # exactly at the cap is not "capped"
-    ("tv", 3, 5999, 0, False),            # class 3: no rate → not eligible
-    ("digital", 3, 1999, 299.85, False),  # the category's own rates
-    ("digital", 2, 1999, 0, False),
-    ("digital", 1, 5999, 500, True),
-])
-def test_subsidy_item(cat: str, cls: int, price: float, subsidy: float, capped: bool) -> None:
-    r = subsidy_item(RULES, cat, cls, price)
-    assert r["subsidy"] == subsidy
-    assert r["capped"] is capped
-    assert r["pay"] == round(price - subsidy, 2)
-    assert r["eligible"] is (r["rate"] > 0)
+@pytest.mark.parametrize("case", CASES["items"], ids=case_id)
+def test_subsidy_item(case: dict) -> None:
+    r = subsidy_item(RULES, case["category"], case["energy_class"], case["price"])
+    assert {k: r[k] for k in OUTPUT_KEYS} == {k: case[k] for k in OUTPUT_KEYS}, case["why"]
+    assert r["pay"] == round(case["price"] - r["subsidy"], 2)
+
+
+@pytest.mark.parametrize("case", CASES["invalid"], ids=case_id)
+def test_subsidy_item_refuses(case: dict) -> None:
+    with pytest.raises(SubsidyInputError) as err:
+        subsidy_item(RULES, case["category"], case["energy_class"], case["price"])
+    assert err.value.field == case["field"], case["why"]
 
 
 def test_calculate_totals() -> None:
