@@ -19,8 +19,9 @@ import redis
 from common import ROOT  # type: ignore[import-not-found]  # noqa: F401 - puts the repo on sys.path
 
 from core.mall.loader import load_mall
+from core.wire import CountEvent
 from server.redis_server import free_port, start
-from server.store.counts import CountStore, Event
+from server.store.counts import CountStore
 from server.store.keys import Keys
 
 
@@ -42,7 +43,7 @@ def main() -> None:
             seq = 1
             t = start_ts
             while t < now:
-                events.append(Event(seq, t, rng.randint(0, 9), rng.randint(0, 9)))
+                events.append(CountEvent.of(seq, t, rng.randint(0, 9), rng.randint(0, 9)))
                 seq += 1
                 t += 60
             for i in range(0, len(events), 500):

@@ -6,7 +6,6 @@ Only counts leave the node: the payload is (seq, time, in, out[, occupancy]); ne
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import requests
 
 from camera import __version__
 from camera.spool import Spool
+from core.wire import Batch, Heartbeat, event_index
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ class Health:
     fps: float = 0.0
     dropped_frames: int = 0
     frame_lag_ms: float = 0.0
+    detect_fps: float | None = None  # detector passes per second
+    detect_stride: int | None = None  # the detector runs on every Nth frame
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Pusher:
         batch = self.spool.pending(self.batch_max)
         if not batch:
             return 0
-        body = {"stream": self.spool.stream, "events": [e.as_json() for e in batch]}
+        body = Batch(stream=self.spool.stream, events=batch).body()
         try:
             res = self.session.post(self._base + "/events", json=body, timeout=self.timeout)
         except requests.RequestException as exc:
@@ -75,9 +77,9 @@ class Pusher:
             self.batch_max = max(1, self.batch_max // 2)
             return 0
         if res.status_code == 422:
-            m = re.match(r"events\[(\d+)\]", detail.get("field") or "")
-            if m and int(m.group(1)) < len(batch):
-                bad = batch[int(m.group(1))]
+            idx = event_index(detail.get("path"))
+            if idx is not None and idx < len(batch):
+                bad = batch[idx]
                 log.error("server refused event seq=%d (%s); kept aside in the spool's dead letters", bad.seq, detail)
                 self.spool.quarantine(bad.seq, f"{detail.get('error')}: {detail.get('detail')}")
                 return 0
@@ -91,8 +93,11 @@ class Pusher:
         return 0
 
     def heartbeat(self) -> bool:
-        body = {"fps": round(self.health.fps, 2), "dropped_frames": self.health.dropped_frames,
-                "spool_depth": self.spool.depth(), "version": __version__, "frame_lag_ms": round(self.health.frame_lag_ms, 1)}
+        h = self.health
+        body = Heartbeat(fps=round(h.fps, 2), dropped_frames=h.dropped_frames, spool_depth=self.spool.depth(),
+                         dead_letters=self.spool.dead_letters(), version=__version__, frame_lag_ms=round(h.frame_lag_ms, 1),
+                         detect_fps=None if h.detect_fps is None else round(h.detect_fps, 2),
+                         detect_stride=h.detect_stride).model_dump(exclude_none=True)
         try:
             return self.session.post(self._base + "/heartbeat", json=body, timeout=self.timeout).status_code == 200
         except requests.RequestException:

@@ -9,23 +9,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class SpooledEvent:
-    seq: int
-    time: float
-    count_in: int
-    count_out: int
-    occupancy: int | None
-
-    def as_json(self) -> dict[str, object]:
-        body: dict[str, object] = {"seq": self.seq, "time": self.time, "in": self.count_in, "out": self.count_out}
-        if self.occupancy is not None:
-            body["occupancy"] = self.occupancy
-        return body
+from core.wire import CountEvent
 
 
 class Spool:
@@ -70,10 +56,10 @@ class Spool:
                 raise
             return seq
 
-    def pending(self, limit: int) -> list[SpooledEvent]:
+    def pending(self, limit: int) -> list[CountEvent]:
         with self._lock:
             rows = self._db.execute("SELECT seq, time, cin, cout, occupancy FROM events ORDER BY seq LIMIT ?", (limit,)).fetchall()
-        return [SpooledEvent(*row) for row in rows]
+        return [CountEvent.of(*row) for row in rows]
 
     def ack(self, seqs: list[int]) -> None:
         with self._lock:

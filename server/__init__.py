@@ -1,4 +1,4 @@
-"""Flask app factory: settings → mall → Redis → extensions → blueprints → Socket.IO."""
+"""Flask app factory: settings → mall → Redis → services → blueprints → Socket.IO."""
 
 from __future__ import annotations
 
@@ -10,36 +10,93 @@ from flask import Flask
 from core.mall.loader import load_mall
 from core.mall.schema import Mall
 from server.extensions import socketio
+from server.services import Services
 from server.settings import ROOT, Settings
 
 
-def create_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
-    """Build one web process. Servers pass `background=True` to start the publisher and staffing threads;
-    the `flask` CLI builds the app without them."""
-    from server import cli, health, manager
+def build_services(settings: Settings, mall: Mall) -> Services:
+    """Every service of one web process, in dependency order; nothing is created later or looked up by name."""
+    from server.assist.store import AssistStore
     from server.auth.users import Users
-    from server.auth.views import bp as auth_bp
-    from server.errors import register_error_handlers
-    from server.ingest.api import bp as ingest_bp
-    from server.ingest.openapi import bp as openapi_bp
     from server.ingest.tokens import ApiTokens, CameraTokens
-    from server.kiosk.api import setup as kiosk_setup
-    from server.kiosk.api import start_background as kiosk_background
-    from server.live.events import register_socket_events
+    from server.kiosk.analytics import Engagement
+    from server.kiosk.content import content_dir, load_content
+    from server.kiosk.registry import KioskRegistry
+    from server.kiosk.watcher import ContentWatcher
+    from server.live.notify import Notifier
     from server.live.publisher import LivePublisher
+    from server.manager.alerts import AlertEngine
     from server.metrics import Metrics
-    from server.pages.views import bp as pages_bp
     from server.redis_client import connect
+    from server.staffing.service import StaffingService
     from server.store.counts import CountStore
     from server.store.keys import Keys
     from server.store.reads import Reader
+
+    r = connect(settings.redis_url)
+    keys = Keys(settings.key_prefix)
+    tz, opening = mall.mall.timezone, mall.mall.opening_time
+    metrics = Metrics()
+    counts = CountStore(r, keys, tz, opening)
+    reader = Reader(r, keys, tz)
+    notify = Notifier(socketio)
+    live = LivePublisher(notify, r, reader, counts, mall, metrics, settings.publish_interval_ms / 1000.0,
+                         settings.camera_offline_seconds, keys.tick_lock)
+    kiosks = KioskRegistry(r, keys, mall)
+    content_root = content_dir()
+    content = load_content(mall, content_root)
+    alerts = AlertEngine(r, keys, mall, notify.alert, camera_offline_seconds=settings.camera_offline_seconds,
+                         kiosk_offline_seconds=settings.kiosk_offline_seconds, kiosk_status=kiosks.status)
+    live.tick_hooks.append(alerts.tick)
+    svc = Services(
+        settings=settings, mall=mall, redis=r, keys=keys, metrics=metrics, counts=counts, reader=reader,
+        notify=notify, live=live, camera_tokens=CameraTokens(r, keys), api_tokens=ApiTokens(r, keys), users=Users(r, keys),
+        staffing=StaffingService(r, settings.key_prefix, mall, notify=notify, reader=reader.minutes_of),
+        assist=AssistStore(r, keys, settings.assist_min_gap_seconds), kiosks=kiosks,
+        engagement=Engagement(r, keys, tz),
+        content=ContentWatcher(mall, content_root, content, _content_emitter(r, keys, notify), settings.content_poll_seconds),
+        alerts=alerts,
+    )
+    return svc
+
+
+def _content_emitter(r, keys, notify):  # type: ignore[no-untyped-def]
+    """With several web processes watching the same files, one of them emits each content change."""
+    import hashlib
+    import json
+
+    def emit(zone: str, view: dict) -> None:
+        tag = hashlib.sha1(json.dumps([zone, view["version"], view["subsidy"]], sort_keys=True).encode()).hexdigest()[:16]
+        try:
+            if not r.set(keys.kiosk_content_emit(tag), "1", nx=True, ex=60):
+                return
+        except Exception:  # Redis down: emit anyway (duplicates are harmless, kiosks compare versions)
+            pass
+        notify.content(zone, view)
+
+    return emit
+
+
+def create_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
+    """Build one web process. Servers pass `background=True` to start the publisher, watcher and staffing threads;
+    the `flask` CLI builds the app without them."""
+    from server import cli, health
+    from server.assist.api import create_blueprint as assist_bp
+    from server.auth.views import create_blueprint as auth_bp
+    from server.errors import register_error_handlers
+    from server.ingest.api import create_blueprint as ingest_bp
+    from server.ingest.openapi import bp as openapi_bp
+    from server.kiosk.api import create_blueprint as kiosk_bp
+    from server.live.events import register_socket_events
+    from server.manager.views import create_blueprint as manager_bp
+    from server.pages.views import create_blueprint as pages_bp
+    from server.staffing.api import create_blueprint as staffing_bp
 
     settings = settings or Settings()
     mall = mall or load_mall(settings.mall_file)
     app = Flask(__name__, static_folder=str(ROOT / "kiosk_static"), static_url_path="/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        KEY_PREFIX=settings.key_prefix,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         PAGES_DIR=str(ROOT / "kiosk_static" / "pages"),
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
@@ -49,33 +106,21 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
         SESSION_COOKIE_NAME="mall_session",
         JSON_SORT_KEYS=False,
     )
-    r = connect(settings.redis_url)
-    keys = Keys(settings.key_prefix)
-    tz, opening = mall.mall.timezone, mall.mall.opening_time
-    metrics = Metrics()
-    store = CountStore(r, keys, tz, opening)
-    reader = Reader(r, keys, tz)
-    app.extensions.update(
-        settings=settings, mall=mall, redis=r, keys=keys, metrics=metrics, count_store=store, reader=reader,
-        camera_tokens=CameraTokens(r, keys), api_tokens=ApiTokens(r, keys), users=Users(r, keys),
-    )
+    svc = build_services(settings, mall)
+    app.extensions["services"] = svc  # for tests and the `flask` CLI; features get `svc` passed in
 
     socketio.init_app(
         app, async_mode=settings.async_mode,
         message_queue=settings.redis_url if settings.message_queue else None,
-        channel=f"{settings.key_prefix}socketio", manage_session=True,
+        channel=svc.keys.socketio_channel, manage_session=True,
     )
-    live = LivePublisher(socketio, r, reader, store, mall, metrics, settings.publish_interval_ms / 1000.0,
-                         settings.camera_offline_seconds, f"{settings.key_prefix}lock:tick")
-    app.extensions["live"] = live
-    register_socket_events(socketio)
+    register_socket_events(socketio, svc)
     register_error_handlers(app)
-    for bp in (health.bp, auth_bp, ingest_bp, openapi_bp, pages_bp):
-        app.register_blueprint(bp)
-    _register_staffing(app)  # the staffing engine and its API
-    manager.register(app)  # the managers' page, its APIs and the alert engine (tick hook)
-    kiosk_setup(app)  # kiosk content, heartbeats, engagement, assistance requests
-    cli.register(app)
+    app.register_blueprint(health.create_blueprint(svc))
+    app.register_blueprint(openapi_bp)
+    for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, manager_bp, kiosk_bp, assist_bp):
+        app.register_blueprint(make(svc))
+    cli.register(app, svc)
 
     @app.after_request
     def _security_headers(resp):  # type: ignore[no-untyped-def]
@@ -89,28 +134,6 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
         return resp
 
     if background:
-        live.start()
-        kiosk_background(app)
-        staffing = app.extensions.get("staffing")
-        if staffing is not None and settings.staffing:
-            staffing.start()
+        svc.start_background()
     logging.getLogger(__name__).info("web app ready: %d zones, %d cameras", len(mall.zones), len(mall.cameras))
     return app
-
-
-def _register_staffing(app: Flask) -> None:
-    """One StaffingService per process; only the Redis-lock leader computes, every process can publish."""
-    from server.staffing.api import bp as staffing_bp
-    from server.staffing.service import StaffingService
-
-    app.register_blueprint(staffing_bp)
-
-    def publish(suggestion: dict) -> None:
-        socketio.emit("staffing", suggestion, to="managers")
-        public = suggestion.get("public") if isinstance(suggestion, dict) else None
-        if public is not None:
-            socketio.emit("checkout", public, to="crowd")
-
-    app.extensions["staffing"] = StaffingService(
-        app.extensions["redis"], app.config["KEY_PREFIX"], app.extensions["mall"], publish,
-    )

@@ -104,10 +104,8 @@ def _chunks(it, n: int):  # type: ignore[no-untyped-def]
         yield buf
 
 
-def _issue_api_token(app, name: str) -> str:  # type: ignore[no-untyped-def]
-    svc = app.extensions.get("services")
-    tokens = svc.api_tokens if svc is not None else app.extensions["api_tokens"]
-    return str(tokens.issue(name))
+def _issue_api_token(svc, name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(svc.api_tokens.issue(name))
 
 
 def sim_args(env: dict[str, str], api_token_file: Path, mall_file: Path) -> list[str]:
@@ -143,10 +141,10 @@ def main() -> int:
     from server import create_app
     from server.cli import setup_demo
 
-    app = create_app()
-    creds = setup_demo(app, VAR_DIR / "demo")
+    svc = create_app().extensions["services"]
+    creds = setup_demo(svc, VAR_DIR / "demo")
     api_token_file = VAR_DIR / "demo" / "simulator_api_token"
-    api_token_file.write_text(_issue_api_token(app, "demo-simulator"))
+    api_token_file.write_text(_issue_api_token(svc, "demo-simulator"))
     os.chmod(api_token_file, 0o600)
     processes = ["web", "simulator"]
     args = sim_args(env, api_token_file, mall_file)

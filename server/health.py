@@ -5,34 +5,40 @@ from __future__ import annotations
 import hmac
 import os
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from prometheus_client import generate_latest
 from redis.exceptions import RedisError
 
-bp = Blueprint("health", __name__)
+from server.errors import error_body
+from server.services import Services
 
 
-@bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
-    return jsonify({"ok": True})
+def create_blueprint(svc: Services) -> Blueprint:
+    bp = Blueprint("health", __name__)
+
+    @bp.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return jsonify({"ok": True})
 
 
-@bp.get("/readyz")
-def readyz():  # type: ignore[no-untyped-def]
-    try:
-        current_app.extensions["redis"].ping()
-    except RedisError as exc:
-        return jsonify({"error": "unavailable", "detail": f"redis unreachable: {type(exc).__name__}", "field": None}), 503
-    return jsonify({"ok": True, "redis": True})
+    @bp.get("/readyz")
+    def readyz():  # type: ignore[no-untyped-def]
+        try:
+            svc.redis.ping()
+        except RedisError as exc:
+            return jsonify(error_body("unavailable", f"redis unreachable: {type(exc).__name__}")), 503
+        return jsonify({"ok": True, "redis": True})
 
 
-@bp.get("/metrics")
-def metrics():  # type: ignore[no-untyped-def]
-    """Prometheus scrape: from the machine itself, or with `Authorization: Bearer $METRICS_TOKEN`.
-    (nginx in front denies /metrics, since behind it every client looks local.)"""
-    token = os.environ.get("METRICS_TOKEN")
-    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    local = (request.remote_addr or "") in ("127.0.0.1", "::1")
-    if not (local or (token and hmac.compare_digest(sent, token))):
-        return jsonify({"error": "forbidden", "detail": "metrics are served to localhost or with METRICS_TOKEN", "field": None}), 403
-    return Response(generate_latest(current_app.extensions["metrics"].registry), mimetype="text/plain; version=0.0.4")
+    @bp.get("/metrics")
+    def metrics():  # type: ignore[no-untyped-def]
+        """Prometheus scrape: from the machine itself, or with `Authorization: Bearer $METRICS_TOKEN`.
+        (nginx in front denies /metrics, since behind it every client looks local.)"""
+        token = os.environ.get("METRICS_TOKEN")
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        local = (request.remote_addr or "") in ("127.0.0.1", "::1")
+        if not (local or (token and hmac.compare_digest(sent, token))):
+            return jsonify(error_body("forbidden", "metrics are served to localhost or with METRICS_TOKEN")), 403
+        return Response(generate_latest(svc.metrics.registry), mimetype="text/plain; version=0.0.4")
+
+    return bp

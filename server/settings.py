@@ -21,6 +21,16 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"environment variable {name}: expected an integer, got {raw!r}") from None
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"environment variable {name}: expected a number, got {raw!r}") from None
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -63,3 +73,6 @@ class Settings:
     session_minutes: int = field(default_factory=lambda: _env_int("SESSION_MINUTES", 12 * 60))
     secure_cookies: bool = field(default_factory=lambda: _env_bool("SECURE_COOKIES", False))
     staffing: bool = field(default_factory=lambda: _env_bool("STAFFING_ENGINE", True))
+    kiosk_offline_seconds: float = field(default_factory=lambda: _env_float("KIOSK_OFFLINE_SECONDS", 60.0))
+    assist_min_gap_seconds: float = field(default_factory=lambda: _env_float("ASSIST_MIN_GAP_SECONDS", 30.0))
+    content_poll_seconds: float = field(default_factory=lambda: _env_float("KIOSK_CONTENT_POLL_SECONDS", 1.0))

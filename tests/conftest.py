@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,14 +94,26 @@ def live(server: ServerProcess, r: redis.Redis) -> ServerProcess:
 
 
 @pytest.fixture
-def app(redis_url: str, r: redis.Redis):  # type: ignore[no-untyped-def]
-    """An in-process app on the real Redis (no background threads) for request-level tests."""
+def prefix() -> str:
+    """A key prefix of this test's own: no other test and no server's background engine writes under it."""
+    return f"u{uuid.uuid4().hex[:10]}:"
+
+
+@pytest.fixture
+def app(redis_url: str, r: redis.Redis, prefix: str):  # type: ignore[no-untyped-def]
+    """An in-process app on the real Redis (no background threads) for request-level tests, under its own prefix."""
     from server import create_app
     from server.settings import Settings
 
-    application = create_app(Settings(redis_url=redis_url, key_prefix="t:", secret_key=TEST_SECRET, message_queue=False))
+    application = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False))
     application.config["TESTING"] = True
     return application
+
+
+@pytest.fixture
+def svc(app):  # type: ignore[no-untyped-def]
+    """The in-process app's services (what its features were built with)."""
+    return app.extensions["services"]
 
 
 @pytest.fixture
@@ -110,18 +123,21 @@ def client(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def tokens(r: redis.Redis):  # type: ignore[no-untyped-def]
-    """Issue camera tokens on the test Redis, as `flask cameras add` does."""
+    """Issue camera tokens for the session server (prefix t:), as `flask cameras add` does.
+    In-process tests use their app's own: `svc.camera_tokens`."""
     from server.ingest.tokens import CameraTokens
     from server.store.keys import Keys
 
     return CameraTokens(r, Keys("t:"))
 
 
-def make_user(r: redis.Redis, username: str = "boss", role: str = "manager", password: str = "correct-horse-1") -> tuple[str, str]:
+def make_user(r: redis.Redis, username: str = "boss", role: str = "manager", password: str = "correct-horse-1",
+              prefix: str = "t:") -> tuple[str, str]:
+    """A login on the session server (prefix t:) or, with the app's prefix, on the in-process app."""
     from server.auth.users import Users
     from server.store.keys import Keys
 
-    Users(r, Keys("t:")).create(username, password, role, username.title(), replace=True)
+    Users(r, Keys(prefix)).create(username, password, role, username.title(), replace=True)
     return username, password
 
 

@@ -6,13 +6,13 @@ from server.ingest.tokens import CameraTokens
 from tests.helpers import auth, ev
 
 
-def test_cameras_add_rotate_list(app, client, r) -> None:  # type: ignore[no-untyped-def]
+def test_cameras_add_rotate_list(app, client, svc, r) -> None:  # type: ignore[no-untyped-def]
     runner = app.test_cli_runner()
     res = runner.invoke(args=["cameras", "add", "cam-fridges-1"])
     assert res.exit_code == 0
     token = res.output.strip()
     assert token.startswith("cam_") and len(token) > 40
-    assert token not in str(r.hgetall("t:cam:tokens"))  # only the hash is stored
+    assert token not in str(r.hgetall(svc.keys.camera_tokens))  # only the hash is stored
     assert client.post("/api/v1/cameras/cam-fridges-1/events", json={"events": [ev(1)]}, headers=auth(token)).status_code == 200
     again = runner.invoke(args=["cameras", "add", "cam-fridges-1"])
     assert again.exit_code != 0 and "rotate" in again.output
@@ -25,17 +25,17 @@ def test_cameras_add_rotate_list(app, client, r) -> None:  # type: ignore[no-unt
     assert "cam-fridges-1\tfridges\ttoken" in listing and "cam-dishwashers-1\tdishwashers\tno-token" in listing
     unknown = runner.invoke(args=["cameras", "add", "cam-nowhere"])
     assert unknown.exit_code != 0 and "CAMERA_ID" in unknown.output and "Traceback" not in unknown.output
-    assert isinstance(app.extensions["camera_tokens"], CameraTokens)
+    assert isinstance(app.extensions["services"].camera_tokens, CameraTokens)
 
 
-def test_users_create_hashes_passwords_and_names_bad_fields(app, r) -> None:  # type: ignore[no-untyped-def]
+def test_users_create_hashes_passwords_and_names_bad_fields(app, svc, r) -> None:  # type: ignore[no-untyped-def]
     runner = app.test_cli_runner()
     res = runner.invoke(args=["users", "create", "alice", "--role", "staff", "--password", "long-enough-pw"])
     assert res.exit_code == 0, res.output
-    stored = r.hget("t:users", "alice")
+    stored = r.hget(svc.keys.users, "alice")
     assert "long-enough-pw" not in stored and ("scrypt:" in stored or "pbkdf2:" in stored)
-    assert app.extensions["users"].authenticate("alice", "long-enough-pw")["role"] == "staff"
-    assert app.extensions["users"].authenticate("alice", "wrong") is None
+    assert app.extensions["services"].users.authenticate("alice", "long-enough-pw")["role"] == "staff"
+    assert app.extensions["services"].users.authenticate("alice", "wrong") is None
     short = runner.invoke(args=["users", "create", "bob", "--password", "short"])
     assert short.exit_code != 0 and "password" in short.output
     dup = runner.invoke(args=["users", "create", "alice", "--password", "long-enough-pw"])

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import redis
 
-from server.store.keys import Keys
 from tests.helpers import auth, ev
 
 CAM, ZONE = "cam-fridges-1", "fridges"
-K = Keys("t:")
+
+
+@pytest.fixture
+def tokens(svc):  # type: ignore[no-untyped-def]
+    """Camera tokens of the in-process app (its own key prefix)."""
+    return svc.camera_tokens
 
 
 def post(client, token, events, stream="s1", cam=CAM):  # type: ignore[no-untyped-def]
@@ -18,7 +23,7 @@ def post(client, token, events, stream="s1", cam=CAM):  # type: ignore[no-untype
 
 
 def zone_stats(client, zone=ZONE):  # type: ignore[no-untyped-def]
-    return client.application.extensions["reader"].area_stats([zone])[zone]
+    return client.application.extensions["services"].reader.area_stats([zone])[zone]
 
 
 def test_batch_applies_and_replay_never_counts_twice(client, tokens) -> None:
@@ -41,7 +46,7 @@ def test_overlapping_batches_apply_only_new_events(client, tokens) -> None:
     assert zone_stats(client)["in_15m"] == 8
 
 
-def test_out_of_order_events_fill_gaps_and_gaps_are_visible(client, tokens, r: redis.Redis) -> None:
+def test_out_of_order_events_fill_gaps_and_gaps_are_visible(client, tokens, svc, r: redis.Redis) -> None:
     tok = tokens.issue(CAM)
     post(client, tok, [ev(1), ev(2)])
     res = post(client, tok, [ev(5), ev(6)])
@@ -51,19 +56,17 @@ def test_out_of_order_events_fill_gaps_and_gaps_are_visible(client, tokens, r: r
     res = post(client, tok, [ev(4), ev(3)])
     assert res.json["applied"] == 2 and res.json["high_water"] == 6 and res.json["open_gaps"] == []
     assert zone_stats(client)["in_15m"] == 6
-    assert r.zcard(K.stream_pending(CAM, "s1")) == 0  # pending set drains once contiguous
+    assert r.zcard(svc.keys.stream_pending(CAM, "s1")) == 0  # pending set drains once contiguous
 
 
 def test_late_events_land_in_their_own_time_bucket(client, tokens) -> None:
     tok = tokens.issue(CAM)
-    reader = client.application.extensions["reader"]
+    reader = client.application.extensions["services"].reader
     three_hours_ago = time.time() - 3 * 3600
     res = post(client, tok, [ev(1, 4, 0, t=three_hours_ago)])
     assert res.status_code == 200 and res.json["applied"] == 1
     start = int(three_hours_ago // 60 * 60)
-    from server.store import read_minutes
-
-    minutes = read_minutes(reader.r, "t:", ZONE, start - 120, start + 120)
+    minutes = reader.minutes_of(ZONE, start - 120, start + 120)
     assert [m for m in minutes if m[1]] == [(start, 4, 0)]
     assert zone_stats(client)["in_15m"] == 0  # not in the last 15 minutes
 
@@ -80,21 +83,21 @@ def test_occupancy_never_negative_and_clamp_is_recorded(client, tokens) -> None:
     tok = tokens.issue(CAM)
     post(client, tok, [ev(1, 1, 0), ev(2, 0, 3)])
     assert zone_stats(client)["occupancy"] == 0
-    corr = client.application.extensions["reader"].corrections()
+    corr = client.application.extensions["services"].reader.corrections()
     assert corr and corr[0]["area"] == ZONE and corr[0]["reason"] == "negative-clamp" and corr[0]["before"] == -2
     post(client, tok, [ev(3, 2, 0)])
     assert zone_stats(client)["occupancy"] == 2
 
 
-def test_daily_reset_at_opening_time_is_recorded(client, tokens, r: redis.Redis) -> None:
+def test_daily_reset_at_opening_time_is_recorded(client, tokens, svc, r: redis.Redis) -> None:
     tok = tokens.issue(CAM)
     post(client, tok, [ev(1, 5, 0)])
     assert zone_stats(client)["occupancy"] == 5
-    r.set(K.occupancy_day, "19990101")  # as if the stored day were yesterday's
-    store = client.application.extensions["count_store"]
+    r.set(svc.keys.occupancy_day, "19990101")  # as if the stored day were yesterday's
+    store = client.application.extensions["services"].counts
     assert store.reset_if_new_day() is True
     assert zone_stats(client)["occupancy"] == 0
-    corr = client.application.extensions["reader"].corrections()
+    corr = client.application.extensions["services"].reader.corrections()
     assert corr[0] == {**corr[0], "area": ZONE, "before": 5, "after": 0, "reason": "daily-reset"}
     assert store.reset_if_new_day() is False
 
@@ -103,7 +106,7 @@ def test_events_of_previous_business_day_do_not_move_todays_occupancy(client, to
     from server.store.clock import business_day
 
     app = client.application
-    mall = app.extensions["mall"]
+    mall = app.extensions["services"].mall
     tok = tokens.issue(CAM)
     now = time.time()
     t = now - 23 * 3600
@@ -134,7 +137,7 @@ def test_heartbeat_marks_camera_online_and_silence_offline(client, tokens) -> No
     tok = tokens.issue(CAM)
     hb = {"fps": 12.5, "dropped_frames": 3, "spool_depth": 0, "version": "1.0.0", "frame_lag_ms": 40}
     assert client.post(f"/api/v1/cameras/{CAM}/heartbeat", json=hb, headers=auth(tok)).status_code == 200
-    reader = client.application.extensions["reader"]
+    reader = client.application.extensions["services"].reader
     assert reader.cameras([CAM], 30)[CAM]["online"] is True
     assert reader.cameras([CAM], 30, now=time.time() + 31)[CAM]["online"] is False
     assert reader.cameras([CAM], 30)[CAM]["heartbeat"]["dropped_frames"] == 3

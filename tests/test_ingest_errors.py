@@ -14,13 +14,16 @@ from tests.helpers import auth, ev
 CAM, OTHER = "cam-fridges-1", "cam-dishwashers-1"
 
 
-BACKGROUND = ("t:staffing:", "t:lock:", "t:alerts:")  # written on their own clock by the session's server process
+@pytest.fixture
+def tokens(svc):  # type: ignore[no-untyped-def]
+    """Camera tokens of the in-process app (its own key prefix)."""
+    return svc.camera_tokens
 
 
-def snapshot(r: redis.Redis) -> dict[str, object]:
-    """A full dump of what ingest may touch under the prefix (background engines' keys left out)."""
+def snapshot(r: redis.Redis, prefix: str) -> dict[str, object]:
+    """A full dump of everything under the test's own prefix (no background engine writes there)."""
     out = {}
-    for k in sorted(k for k in r.keys("t:*") if not k.startswith(BACKGROUND)):
+    for k in sorted(r.keys(prefix + "*")):
         t = r.type(k)
         out[k] = (t, r.hgetall(k) if t == "hash" else r.lrange(k, 0, -1) if t == "list"
                   else r.zrange(k, 0, -1, withscores=True) if t == "zset" else r.get(k) if t == "string" else None)
@@ -34,9 +37,9 @@ def seeded(client, tokens, r):  # type: ignore[no-untyped-def]
     return tok, other
 
 
-def test_token_matrix(client, seeded, r) -> None:  # type: ignore[no-untyped-def]
+def test_token_matrix(client, seeded, r, prefix) -> None:  # type: ignore[no-untyped-def]
     tok, other = seeded
-    before = snapshot(r)
+    before = snapshot(r, prefix)
     body = {"events": [ev(2)]}
     url = f"/api/v1/cameras/{CAM}/events"
     cases = [
@@ -53,9 +56,9 @@ def test_token_matrix(client, seeded, r) -> None:  # type: ignore[no-untyped-def
     # own token, but an event claiming another camera's zone
     res = client.post(url, json={"events": [ev(2, zone="dishwashers")]}, headers=auth(tok))
     assert res.status_code == 403 and res.json["field"] == "events[0].zone"
-    assert snapshot(r) == before
+    assert snapshot(r, prefix) == before
     # a rotated token stops working at once
-    tokens = client.application.extensions["camera_tokens"]
+    tokens = client.application.extensions["services"].camera_tokens
     tokens.issue(CAM)
     assert client.post(url, json=body, headers=auth(tok)).status_code == 401
     for path in ("heartbeat", "config", "status"):
@@ -103,18 +106,18 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("name,body,ctype,status,field", MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_malformed_batches_are_refused_and_store_nothing(client, seeded, r, name, body, ctype, status, field) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_batches_are_refused_and_store_nothing(client, seeded, r, prefix, name, body, ctype, status, field) -> None:  # type: ignore[no-untyped-def]
     tok, _ = seeded
-    before = snapshot(r)
+    before = snapshot(r, prefix)
     url = f"/api/v1/cameras/{CAM}/events"
     if ctype is None:
         res = client.post(url, data=json.dumps(body), content_type="application/json", headers=auth(tok))
     else:
         res = client.post(url, data=body, content_type=ctype, headers=auth(tok))
     assert res.status_code == status, res.get_data(as_text=True)
-    assert res.is_json and set(res.json) == {"error", "detail", "field"}
+    assert res.is_json and set(res.json) == {"error", "detail", "field", "path"}
     assert res.json["field"] == field, res.json
-    assert snapshot(r) == before
+    assert snapshot(r, prefix) == before
 
 
 HEARTBEAT_BAD = [
@@ -126,12 +129,12 @@ HEARTBEAT_BAD = [
 
 
 @pytest.mark.parametrize("body,field", HEARTBEAT_BAD)
-def test_malformed_heartbeats(client, seeded, r, body, field) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_heartbeats(client, seeded, r, prefix, body, field) -> None:  # type: ignore[no-untyped-def]
     tok, _ = seeded
-    before = snapshot(r)
+    before = snapshot(r, prefix)
     res = client.post(f"/api/v1/cameras/{CAM}/heartbeat", json=body, headers=auth(tok))
     assert res.status_code == 422 and res.json["field"] == field
-    assert snapshot(r) == before
+    assert snapshot(r, prefix) == before
 
 
 def test_unknown_routes_and_methods_answer_json(client, seeded) -> None:  # type: ignore[no-untyped-def]

@@ -24,11 +24,11 @@ def check(doc: dict, path: str, method: str, res) -> None:  # type: ignore[no-un
     validator(doc, spec["content"]["application/json"]["schema"]["$ref"]).validate(res.json)
 
 
-def test_real_responses_match_the_document(client, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_real_responses_match_the_document(client, svc) -> None:  # type: ignore[no-untyped-def]
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
-    tok = tokens.issue(CAM)
-    other = tokens.issue("cam-dishwashers-1")
+    tok = svc.camera_tokens.issue(CAM)
+    other = svc.camera_tokens.issue("cam-dishwashers-1")
     p_events = "/api/v1/cameras/{camera_id}/events"
     url = f"/api/v1/cameras/{CAM}/events"
     check(doc, p_events, "post", client.post(url, json={"events": [ev(1), ev(3)]}, headers=auth(tok)))

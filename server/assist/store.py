@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 
+from server.errors import ApiError
 from server.store.keys import Keys
 
 KIOSK_ID = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -64,10 +65,8 @@ return {0, st}
 """
 
 
-class AssistError(Exception):
-    def __init__(self, status: int, error: str, detail: str, field: str | None = None, retry_after: int | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.error, self.detail, self.field, self.retry_after = status, error, detail, field, retry_after
+class AssistError(ApiError):
+    """A refused assistance request or transition (answered like every API error)."""
 
 
 def _decode(raw: dict[Any, Any]) -> dict[str, Any]:

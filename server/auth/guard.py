@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, redirect, request, session, url_for
 
 from server.errors import ApiError
+from server.ingest.tokens import ApiTokens
 
 
 def current_user() -> dict[str, Any] | None:
@@ -38,16 +39,18 @@ def check_csrf() -> None:
         raise ApiError(403, "csrf", "missing or wrong CSRF token (send the X-CSRF-Token header)", "X-CSRF-Token")
 
 
-def require_role(*roles: str, page: bool = False) -> Callable:
+def require_role(*roles: str, page: bool = False, tokens: ApiTokens | None = None) -> Callable:
     """Allow only logged-in users with one of `roles`; pages redirect to login, APIs answer 401/403.
-    The pseudo-role "api" also admits an API token (`flask api-tokens add NAME`)."""
+    The pseudo-role "api" also admits an API token from `tokens` (`flask api-tokens add NAME`)."""
+    if "api" in roles and tokens is None:
+        raise ValueError("the 'api' role needs the API token store")
     roles = roles or ("manager",)
 
     def deco(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if "api" in roles and request.headers.get("Authorization", "").startswith("Bearer api_"):
-                if not current_app.extensions["api_tokens"].owner_of(request.headers["Authorization"][7:].strip()):
+            if tokens is not None and request.headers.get("Authorization", "").startswith("Bearer api_"):
+                if not tokens.owner_of(request.headers["Authorization"][7:].strip()):
                     raise ApiError(401, "unauthorized", "the API token is not valid", "Authorization")
                 return view(*args, **kwargs)  # bearer tokens are not sent by browsers: no CSRF risk
             user = current_user()

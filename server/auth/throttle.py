@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import redis
 
+from server.store.keys import Keys
+
 FREE_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 BASE_LOCK_SECONDS = 30
@@ -14,11 +16,11 @@ MAX_LOCK_SECONDS = 15 * 60
 
 
 class LoginThrottle:
-    def __init__(self, r: redis.Redis, prefix: str) -> None:
-        self.r, self.prefix = r, prefix
+    def __init__(self, r: redis.Redis, keys: Keys) -> None:
+        self.r, self.keys = r, keys
 
     def _key(self, ip: str, username: str) -> str:
-        return f"{self.prefix}login:fail:{ip}:{username.lower()[:64]}"
+        return self.keys.login_failures(ip, username)
 
     def retry_after(self, ip: str, username: str) -> int:
         """Seconds until another attempt is allowed (0 = allowed now)."""

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
-from server.ingest.models import Batch, BatchResult, CameraConfig, CameraStatus, ErrorBody, Heartbeat, Ok
+from core.wire import Batch, BatchResult, ErrorBody, Heartbeat
+from server.ingest.models import CameraConfig, CameraStatus, Ok
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 

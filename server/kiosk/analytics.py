@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 
+from server.errors import ApiError
 from server.store.keys import Keys
 
 FEATURES = ("products", "product", "compare", "subsidy", "map", "route", "quiet", "call_staff", "language",
@@ -19,10 +20,11 @@ KEEP_SECONDS = 400 * 86400
 MAX_SESSION_MS = 4 * 3600 * 1000
 
 
-class EngagementInputError(ValueError):
+class EngagementInputError(ApiError):
+    """A bad engagement report: 400 naming the field."""
+
     def __init__(self, field: str, detail: str) -> None:
-        super().__init__(detail)
-        self.field, self.detail = field, detail
+        super().__init__(400, "invalid", detail, field)
 
 
 def _count(v: Any, field: str, hi: int) -> int:

@@ -9,6 +9,8 @@ from typing import Any
 
 import redis
 
+from core.mall.schema import Mall
+from server.errors import ApiError
 from server.store.keys import Keys
 
 KIOSK_ID = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -16,8 +18,24 @@ VERSION = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 
 
 class KioskRegistry:
-    def __init__(self, r: redis.Redis, keys: Keys) -> None:
-        self.r, self.keys = r, keys
+    def __init__(self, r: redis.Redis, keys: Keys, mall: Mall | None = None) -> None:
+        """`mall` is needed to validate heartbeat bodies (`beat_from`); reading the registry needs none."""
+        self.r, self.keys, self.mall = r, keys, mall
+
+    def beat_from(self, data: Any) -> dict[str, Any]:
+        """Validate and store a heartbeat body (HTTP or Socket.IO); ApiError names the bad field."""
+        if not isinstance(data, dict):
+            raise ApiError(400, "invalid", "send {kiosk, zone, version}", "body")
+        kiosk = data.get("kiosk")
+        if not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk):
+            raise ApiError(400, "invalid", "kiosk must match ^[a-z0-9-]{1,64}$", "kiosk")
+        zone = data.get("zone")
+        if not isinstance(zone, str) or self.mall is None or self.mall.zone(zone) is None:
+            raise ApiError(400, "invalid", "zone must be the id of a zone of this mall", "zone")
+        version = data.get("version", "")
+        if not isinstance(version, str) or (version and not VERSION.match(version)):
+            raise ApiError(400, "invalid", "version must match ^[A-Za-z0-9._-]{1,32}$", "version")
+        return self.beat(kiosk, zone, version)
 
     def beat(self, kiosk: str, zone: str, version: str = "", now: float | None = None) -> dict[str, Any]:
         rec = {"zone": zone, "ts": time.time() if now is None else now, "version": version}

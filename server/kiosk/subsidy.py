@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from server.errors import ApiError
 from server.kiosk.content import SubsidyRules
 
 
-class SubsidyInputError(ValueError):
+class SubsidyInputError(ApiError):
+    """A bad subsidy item: 400 naming the field."""
+
     def __init__(self, field: str, detail: str) -> None:
-        super().__init__(detail)
-        self.field, self.detail = field, detail
+        super().__init__(400, "invalid", detail, field)
 
 
 def rate_for(rules: SubsidyRules, category: str, energy_class: int) -> float:

@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 
 class ContentWatcher:
     def __init__(self, mall: Mall, root: Path, content: Content, emit: Callable[[str, dict[str, Any]], None],
-                 interval: float = 1.0, on_reload: Callable[[Content], None] | None = None) -> None:
+                 interval: float = 1.0) -> None:
         self.mall, self.root, self.content, self.emit = mall, Path(root), content, emit
-        self.interval, self.on_reload = interval, on_reload
+        self.interval = interval
         self.last_error: str | None = None
         self._stamp = self._mtimes()
         self._stop = threading.Event()
@@ -49,8 +49,6 @@ class ContentWatcher:
             return []
         self.last_error = None
         old, self.content = self.content, new
-        if self.on_reload:
-            self.on_reload(new)
         changed = [z for z, v in new.versions.items() if old.versions.get(z) != v or old.subsidy != new.subsidy]
         for z in changed:
             self.emit(z, new.zone_view(z))

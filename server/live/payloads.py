@@ -27,3 +27,12 @@ def manager_zone(mall: Mall, area: str, stats: dict[str, int]) -> dict[str, obje
     body = public_zone(mall, area, stats) if area != MALL_AREA else {"zone": area, "occupancy": stats["occupancy"]}
     body.update({k: stats[k] for k in ("in_15m", "out_15m", "in_today", "out_today")})
     return body
+
+
+def camera_summaries(status: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    out = []
+    for cam, s in status.items():
+        hb = s["heartbeat"] or {}
+        out.append({"camera": cam, "online": s["online"], "last_seen": hb.get("ts"), "fps": hb.get("fps"),
+                    "spool_depth": hb.get("spool_depth"), "open_gaps": len(s["open_gaps"])})  # type: ignore[arg-type]
+    return out

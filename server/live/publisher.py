@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 
 import redis
-from flask_socketio import SocketIO
 
 from core.mall.schema import Mall
-from server.live.payloads import manager_zone, public_zone
+from server.live.notify import Notifier
+from server.live.payloads import camera_summaries, manager_zone, public_zone
 from server.metrics import Metrics
 from server.store.counts import CountStore
 from server.store.reads import Reader
@@ -30,9 +30,9 @@ CROWD_INTERVAL = 2.0
 
 
 class LivePublisher:
-    def __init__(self, socketio: SocketIO, r: redis.Redis, reader: Reader, store: CountStore, mall: Mall,
+    def __init__(self, notify: Notifier, r: redis.Redis, reader: Reader, store: CountStore, mall: Mall,
                  metrics: Metrics, interval: float, offline_after: float, tick_lock_key: str) -> None:
-        self.socketio, self.r, self.reader, self.store, self.mall = socketio, r, reader, store, mall
+        self.notify, self.r, self.reader, self.store, self.mall = notify, r, reader, store, mall
         self.metrics, self.interval, self.offline_after = metrics, interval, offline_after
         self.tick_lock_key = tick_lock_key
         self._dirty: set[str] = set()
@@ -104,14 +104,14 @@ class LivePublisher:
             occ = self.reader.occupancy(public_areas)
             for a in public_areas:
                 if a in areas:
-                    self.socketio.emit("zone", public_zone(self.mall, a, {"occupancy": occ[a]}), to=f"zone:{a}")
+                    self.notify.zone(public_zone(self.mall, a, {"occupancy": occ[a]}))
             if crowd:
                 public = [public_zone(self.mall, a, {"occupancy": occ[a]}) for a in public_areas if a in crowd]
-                self.socketio.emit("crowd", {"zones": public}, to="crowd")
+                self.notify.crowd(public)
             self.metrics.pushes.labels("zones").inc(len(areas))
         if mgr:
             stats = self.reader.area_stats(sorted(mgr))
-            self.socketio.emit("zones", {"zones": [manager_zone(self.mall, a, stats[a]) for a in sorted(mgr)]}, to="managers")
+            self.notify.zones([manager_zone(self.mall, a, stats[a]) for a in sorted(mgr)])
         if cams:
             self.emit_cameras()
 
@@ -121,7 +121,7 @@ class LivePublisher:
         self._online = {c: bool(s["online"]) for c, s in status.items()}
         self.metrics.cameras_online.set(sum(self._online.values()))
         self.metrics.spool_depth.set(sum(int((s["heartbeat"] or {}).get("spool_depth", 0)) for s in status.values()))
-        self.socketio.emit("cameras", {"cameras": camera_summaries(status)}, to="managers")
+        self.notify.cameras(camera_summaries(status))
 
     def tick(self) -> None:
         """Once per tick in one process: the opening-time reset and camera online/offline changes."""
@@ -135,7 +135,7 @@ class LivePublisher:
         if online != self._online:
             self._online = online
             self.metrics.cameras_online.set(sum(online.values()))
-            self.socketio.emit("cameras", {"cameras": camera_summaries(status)}, to="managers")
+            self.notify.cameras(camera_summaries(status))
         for hook in self.tick_hooks:
             try:
                 hook()
@@ -145,12 +145,3 @@ class LivePublisher:
     def mark_dirty_all(self) -> None:
         for a in self.mall.area_ids:
             self.mark_dirty(a)
-
-
-def camera_summaries(status: dict[str, dict[str, object]]) -> list[dict[str, object]]:
-    out = []
-    for cam, s in status.items():
-        hb = s["heartbeat"] or {}
-        out.append({"camera": cam, "online": s["online"], "last_seen": hb.get("ts"), "fps": hb.get("fps"),
-                    "spool_depth": hb.get("spool_depth"), "open_gaps": len(s["open_gaps"])})  # type: ignore[arg-type]
-    return out

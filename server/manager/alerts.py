@@ -44,16 +44,6 @@ Emit = Callable[[dict[str, Any]], None]
 KioskStatus = Callable[[float], dict[str, dict[str, Any]]]
 
 
-def kiosk_status_source(r: redis.Redis, keys: Keys) -> KioskStatus | None:
-    """The kiosk engineer's registry when it is installed, else None (no kiosk alerts)."""
-    try:
-        from server.kiosk.registry import KioskRegistry  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    registry = KioskRegistry(r, keys)
-    return lambda offline_after: registry.status(offline_after=offline_after)
-
-
 class AlertEngine:
     def __init__(self, r: redis.Redis, keys: Keys, mall: Mall, emit: Emit | None = None, *,
                  camera_offline_seconds: float = 30.0, kiosk_offline_seconds: float = 60.0,

@@ -24,17 +24,24 @@ from zoneinfo import ZoneInfo
 import redis
 
 from core.mall.schema import MALL_AREA, Mall
-from server.staffing.advisor import AdvisorConfig, AdvisorState, advise, option
-from server.staffing.forecast import FIT_WINDOW_MINUTES, LAG_RANGE, forecast
+from server.errors import ApiError
+from server.live.notify import Notifier
+from server.staffing.advisor import AdvisorConfig, AdvisorState, advise
+from server.staffing.forecast import FIT_WINDOW_MINUTES, LAG_RANGE, Calibration, forecast
+from server.staffing.wait import estimate
+from server.store.keys import Keys
+from server.store.reads import Reader
 
 log = logging.getLogger(__name__)
 
 COUNTER_STATES = ("open", "closing", "closed")
 AUDIT_KEEP = 1000
+DECISIONS_KEEP = 500
+PUBLIC_FRESH_SECONDS = 120  # an older suggestion's wait is not shown to shoppers
 HISTORY_MINUTES = FIT_WINDOW_MINUTES + 2 * LAG_RANGE[1]
 
-# (redis, prefix, area, start_minute_ts, end_minute_ts) -> [(minute ts, in, out)], both ends included.
-MinuteReader = Callable[[redis.Redis, str, str, int, int], list[tuple[int, int, int]]]
+# (area, start_minute_ts, end_minute_ts) -> [(minute ts, in, out)], both ends included.
+MinuteReader = Callable[[str, int, int], list[tuple[int, int, int]]]
 
 RENEW_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -50,43 +57,41 @@ return 0
 """
 
 
-class CounterError(Exception):
-    """A refused counter change; mirrors server.errors.ApiError fields."""
-
-    def __init__(self, status: int, error: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.error, self.detail, self.field = status, error, detail, field
+class CounterError(ApiError):
+    """A refused counter change (answered like every API error)."""
 
 
-def _store_reader(tz: str) -> MinuteReader:
-    """The store engineer's read_minutes, bound to the mall's time zone."""
-    from server.store import read_minutes
-
-    def read(r: redis.Redis, prefix: str, area: str, start: int, end: int) -> list[tuple[int, int, int]]:
-        return read_minutes(r, prefix, area, start, end, tz=tz)
-
-    return read
+def _fresh(updated: object) -> bool:
+    try:
+        ts = float(updated) if isinstance(updated, int | float) else datetime.fromisoformat(str(updated)).timestamp()
+    except (TypeError, ValueError):
+        return False
+    return time.time() - ts <= PUBLIC_FRESH_SECONDS
 
 
 class StaffingService:
     def __init__(
         self, redis_client: redis.Redis, prefix: str, mall: Mall, publish: Callable[[dict], None] | None = None,
-        *, interval_seconds: float = 15.0, lock_ttl_ms: int = 10_000, reader: MinuteReader | None = None,
-        instance_id: str | None = None,
+        *, notify: Notifier | None = None, interval_seconds: float = 15.0, lock_ttl_ms: int = 10_000,
+        reader: MinuteReader | None = None, instance_id: str | None = None,
     ) -> None:
+        """`publish` receives each new suggestion; `notify` (the live notifier) also tells managers, staff and
+        kiosks about suggestions and counter changes. `reader` defaults to the store's minute buckets."""
         if interval_seconds <= 0 or lock_ttl_ms < 300:
             raise ValueError("interval_seconds must be > 0 and lock_ttl_ms >= 300")
-        self.r, self.prefix, self.mall, self.publish = redis_client, prefix, mall, publish
+        self.r, self.prefix, self.mall, self.publish, self.notify = redis_client, prefix, mall, publish, notify
+        self.keys = Keys(prefix)
         self.cfg = AdvisorConfig.from_checkout(mall.checkout)
         self.tz = ZoneInfo(mall.mall.timezone)
         self.interval = float(interval_seconds)
         self.ttl_ms = int(lock_ttl_ms)
-        self.reader = reader or _store_reader(mall.mall.timezone)
+        self.reader = reader or Reader(redis_client, self.keys, mall.mall.timezone).minutes_of
         self.id = instance_id or f"{uuid.uuid4().hex[:12]}"
         self.counter_ids = [c.id for c in mall.checkout.counters]
-        p = f"{prefix}staffing:"
-        self.k_lock, self.k_current, self.k_counters = p + "leader", p + "current", p + "counters"
-        self.k_audit, self.k_state, self.k_init = p + "audit", p + "advisor", p + "init"
+        k = self.keys
+        self.k_lock, self.k_current, self.k_counters = k.staffing_leader, k.staffing_current, k.staffing_counters
+        self.k_audit, self.k_state, self.k_init = k.staffing_audit, k.staffing_advisor, k.staffing_init
+        self.k_calibration = k.staffing_calibration  # the last good fit, used when a new one is rejected
         self._renew = redis_client.register_script(RENEW_LUA)
         self._release = redis_client.register_script(RELEASE_LUA)
         self._leader = False
@@ -150,6 +155,55 @@ class StaffingService:
                 except redis.WatchError:
                     continue
 
+    def change_counter(self, counter_id: str, state: object, by: str, reason: object = "") -> dict[str, object]:
+        """One counter change from any door (HTTP, Socket.IO): audit entry, then staff screens and kiosks follow."""
+        if not isinstance(state, str):
+            raise CounterError(400, "invalid", "state is required: open, closing or closed", "state")
+        rec = self.set_counter(counter_id, state, by, "" if reason is None else reason)  # type: ignore[arg-type]
+        self.counters_changed()
+        return rec
+
+    def counters_changed(self) -> None:
+        """Every staff screen redraws its counters grid and every kiosk its checkout figures."""
+        if self.notify is not None:
+            self.notify.counters(self.counters(), self.audit(20))  # type: ignore[arg-type]
+            self.notify.checkout(self.checkout_summary())
+
+    def checkout_summary(self) -> dict[str, object]:
+        """What kiosks show: open counters and the expected wait (the engine's when fresh, else from the queue)."""
+        co = self.mall.checkout
+        queue = self._queue()
+        open_now = self.open_count()
+        cur = self.current()
+        public = cur.get("public") if isinstance(cur, dict) else None
+        lam = None
+        if isinstance(public, dict) and _fresh(public.get("updated")):
+            lam = ((cur or {}).get("explanation") or {}).get("lambda_per_hour", {}).get("0")  # type: ignore[union-attr]
+        # One estimate for kiosks and managers: the queue right now, counters open right now.
+        wait = estimate(queue, open_now, co.service_seconds, float(lam) if lam is not None else None)
+        return {"open_counters": open_now, "expected_wait_minutes": wait.minutes, "wait_label": wait.label,
+                "wait_basis": wait.basis, "queue": queue, "source": "staffing" if lam is not None else "estimate",
+                "updated": public.get("updated") if lam is not None and isinstance(public, dict) else time.time()}
+
+    # -- decisions on suggestions ---------------------------------------------------------
+    def record_decision(self, rec: dict[str, object]) -> None:
+        """Audit an accepted or dismissed suggestion; a dismissal hides it on every manager screen."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.lpush(self.keys.staffing_decisions, json.dumps(rec))
+        pipe.ltrim(self.keys.staffing_decisions, 0, DECISIONS_KEEP - 1)
+        if rec["action"] == "dismiss":
+            pipe.set(self.keys.staffing_dismissed, json.dumps(rec))
+        else:
+            pipe.delete(self.keys.staffing_dismissed)
+        pipe.execute()
+        if self.notify is not None:
+            self.notify.staffing_decision(rec)
+
+    def decisions(self, limit: int = 50) -> dict[str, object]:
+        dismissed = self.r.get(self.keys.staffing_dismissed)
+        return {"decisions": [json.loads(x) for x in self.r.lrange(self.keys.staffing_decisions, 0, limit - 1)],
+                "dismissed": json.loads(dismissed) if dismissed else None}
+
     def _audit(self, cid: str, old: str, new: str, by: str, reason: str, ts: float, pipe: redis.client.Pipeline | None = None) -> None:
         p = pipe if pipe is not None else self.r.pipeline(transaction=False)
         p.lpush(self.k_audit, json.dumps({"ts": ts, "counter": cid, "from": old, "to": new, "by": by, "reason": reason}))
@@ -170,10 +224,6 @@ class StaffingService:
             log.info("staffing: %s became leader", self.id)
         return self._leader
 
-    @property
-    def is_leader(self) -> bool:
-        return self._leader
-
     def leader(self) -> str | None:
         v = self.r.get(self.k_lock)
         return v.decode() if isinstance(v, bytes) else v
@@ -185,14 +235,14 @@ class StaffingService:
 
     # -- computing -----------------------------------------------------------------------
     def _series(self, area: str, start: int, end: int) -> tuple[list[int], list[int]]:
-        rows = self.reader(self.r, self.prefix, area, start, end)
+        rows = self.reader(area, start, end)
         return [int(r[1]) for r in rows], [int(r[2]) for r in rows]
 
     def _queue(self) -> int | None:
         zone = self.mall.checkout.zone
         if zone is None:
             return None
-        v = self.r.hget(f"{self.prefix}occ", zone)
+        v = self.r.hget(self.keys.occupancy, zone)
         return max(0, int(v)) if v is not None else None
 
     def compute_once(self, now: float | datetime | None = None) -> dict[str, object]:
@@ -209,32 +259,52 @@ class StaffingService:
             close += timedelta(days=1)  # closes after midnight
         # Before opening no one has come in, so the entries already say "no demand".
         minutes_left = (close - local_now).total_seconds() / 60.0
+        last_good = self._last_good()
         fc = forecast(entries, arrivals, co.conversion, co.lag_minutes, queue_length=self._queue(),
-                      open_minutes_left=minutes_left)
+                      open_minutes_left=minutes_left, last_good=last_good)
+        if fc.calibration.fitted and fc.calibration.source == "fit":
+            good = Calibration(**{**fc.calibration.__dict__, "fitted_at": ts})
+            self.r.set(self.k_calibration, json.dumps(good.__dict__))
         raw_state = self.r.get(self.k_state)
         state = AdvisorState.from_dict(json.loads(raw_state) if raw_state else None)
         counters = self.counters()
         open_now = sum(1 for c in counters if c["state"] == "open")
         sugg, state = advise(fc, open_now, local_now, self.cfg, state)
-        now_opt = option(self.cfg, max(open_now, 0), fc.at(0))
+        wait = estimate(fc.queue_length, open_now, co.service_seconds, fc.at(0))
         sugg["counters"] = {s: sum(1 for c in counters if c["state"] == s) for s in COUNTER_STATES}
         sugg["leader"] = self.id
+        sugg["wait"] = wait.as_dict()
         sugg["public"] = {
             "open_counters": open_now,
-            "expected_wait_minutes": None if now_opt["mean_wait_seconds"] is None else round(float(now_opt["mean_wait_seconds"]) / 60.0, 1),  # type: ignore[arg-type]
+            "expected_wait_minutes": wait.minutes,
+            "wait_label": wait.label,
+            "wait_basis": wait.basis,
+            "queue": fc.queue_length,
             "updated": sugg["time"],
         }
         pipe = self.r.pipeline(transaction=False)
         pipe.set(self.k_current, json.dumps(sugg))
         pipe.set(self.k_state, json.dumps(state.to_dict()))
         pipe.execute()
-        if self.publish is not None:
-            try:
+        try:  # a broken socket must not stop the engine
+            if self.publish is not None:
                 self.publish(sugg)
-            except Exception:  # a broken socket must not stop the engine
-                log.exception("staffing: publish failed")
+            if self.notify is not None:
+                self.notify.staffing(sugg)
+                self.notify.checkout(self.checkout_summary())
+        except Exception:
+            log.exception("staffing: publish failed")
         self._last_compute = time.monotonic()
         return sugg
+
+    def _last_good(self) -> Calibration | None:
+        raw = self.r.get(self.k_calibration)
+        if not raw:
+            return None
+        try:
+            return Calibration(**json.loads(raw))
+        except (TypeError, ValueError):
+            return None
 
     def current(self) -> dict[str, object] | None:
         v = self.r.get(self.k_current)

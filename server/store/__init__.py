@@ -1,6 +1,6 @@
 """Everything that touches Redis: key names, atomic scripts, reads for pages."""
 
 from server.store.keys import Keys
-from server.store.reads import read_minutes
+from server.store.reads import Reader
 
-__all__ = ["Keys", "read_minutes"]
+__all__ = ["Keys", "Reader"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time as dtime
 from functools import lru_cache
@@ -11,19 +12,12 @@ from pathlib import Path
 
 import redis
 
+from core.wire import CountEvent
 from server.store.clock import business_day, local
 from server.store.keys import HOUR_TTL_SECONDS, MINUTE_TTL_SECONDS, STREAM_TTL_SECONDS, Keys
 from server.store.reads import open_gaps
 
 APPLY_LUA = (Path(__file__).with_name("apply.lua")).read_text()
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    time: float
-    count_in: int
-    count_out: int
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ class CountStore:
         self.r, self.keys, self.tz, self.opening = r, keys, tz, opening
         self._apply = r.register_script(APPLY_LUA)
 
-    def apply_batch(self, camera: str, stream: str, area: str, events: list[Event], now: float | None = None) -> ApplyResult:
+    def apply_batch(self, camera: str, stream: str, area: str, events: Sequence[CountEvent], now: float | None = None) -> ApplyResult:
         now = time.time() if now is None else now
         today = business_day(now, self.tz, self.opening)
         k = self.keys

@@ -74,10 +74,59 @@ class Keys:
     def users(self) -> str:
         return f"{self.prefix}users"
 
+    def login_failures(self, ip: str, username: str) -> str:
+        """Failed logins from one address for one username (the lock is the same key + ':lock')."""
+        return f"{self.prefix}login:fail:{ip}:{username.lower()[:64]}"
+
     # misc
     @property
     def stats(self) -> str:
         return f"{self.prefix}stats"
+
+    @property
+    def tick_lock(self) -> str:
+        """Held for one tick by the one process that runs the periodic jobs (reset, camera changes, alerts)."""
+        return f"{self.prefix}lock:tick"
+
+    @property
+    def socketio_channel(self) -> str:
+        """Pub/sub channel of the Flask-SocketIO message queue shared by every web process."""
+        return f"{self.prefix}socketio"
+
+    # staffing engine (server/staffing/)
+    @property
+    def staffing_leader(self) -> str:
+        return f"{self.prefix}staffing:leader"
+
+    @property
+    def staffing_current(self) -> str:
+        """The current suggestion (JSON)."""
+        return f"{self.prefix}staffing:current"
+
+    @property
+    def staffing_counters(self) -> str:
+        """Hash counter id → JSON {state, since, by, reason}."""
+        return f"{self.prefix}staffing:counters"
+
+    @property
+    def staffing_audit(self) -> str:
+        """List (newest first, capped) of counter changes."""
+        return f"{self.prefix}staffing:audit"
+
+    @property
+    def staffing_advisor(self) -> str:
+        """The advisor's hysteresis state (JSON), so a new leader continues where the old one stopped."""
+        return f"{self.prefix}staffing:advisor"
+
+    @property
+    def staffing_init(self) -> str:
+        """Set once when the counters get their initial state."""
+        return f"{self.prefix}staffing:init"
+
+    @property
+    def staffing_calibration(self) -> str:
+        """The last good calibration (JSON): stands in when a new fit is rejected."""
+        return f"{self.prefix}staffing:calibration"
 
     # kiosks (server/kiosk) and assistance requests (server/assist)
     @property

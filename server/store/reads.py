@@ -9,37 +9,21 @@ from datetime import datetime, timedelta
 
 import redis
 
-from server.store.clock import local, zone_info
+from server.store.clock import local
 from server.store.keys import Keys
 
 WINDOW_MINUTES = 15
+Rows = list[tuple[int, int, int]]
 
 
 def _hour_stamps(start_ts: int, end_ts: int, tz: str) -> list[str]:
     stamps, t = [], start_ts - start_ts % 3600
     while t <= end_ts:
-        stamps.append(local(t, tz).strftime("%Y%m%d%H"))
+        s = local(t, tz).strftime("%Y%m%d%H")
+        if s not in stamps:
+            stamps.append(s)
         t += 3600
     return stamps
-
-
-def read_minutes(
-    r: redis.Redis, prefix: str, area: str, start_minute_ts: int, end_minute_ts: int, tz: str = "Asia/Shanghai"
-) -> list[tuple[int, int, int]]:
-    """(minute epoch ts, in, out) for every minute in [start, end], zeros included."""
-    keys = Keys(prefix)
-    stamps = _hour_stamps(start_minute_ts, end_minute_ts, tz)
-    pipe = r.pipeline(transaction=False)
-    for s in stamps:
-        pipe.hgetall(keys.minute(area, s))
-    by_hour = dict(zip(stamps, pipe.execute(), strict=True))
-    out = []
-    for t in range(start_minute_ts - start_minute_ts % 60, end_minute_ts + 1, 60):
-        dt = local(t, tz)
-        h = by_hour.get(dt.strftime("%Y%m%d%H"), {})
-        mm = dt.strftime("%M")
-        out.append((t, int(h.get("i" + mm, 0)), int(h.get("o" + mm, 0))))
-    return out
 
 
 class Reader:
@@ -47,6 +31,31 @@ class Reader:
 
     def __init__(self, r: redis.Redis, keys: Keys, tz: str) -> None:
         self.r, self.keys, self.tz = r, keys, tz
+
+    def minutes(self, areas: list[str], start_ts: int, end_ts: int) -> dict[str, Rows]:
+        """(minute ts, in, out) for every minute in [start, end] of each area, zeros included: one round trip.
+
+        The one reader of the minute buckets (`m:<area>:<YYYYMMDDHH>`, fields iMM/oMM, mall-local time)."""
+        start_ts, end_ts = start_ts - start_ts % 60, end_ts - end_ts % 60
+        stamps = _hour_stamps(start_ts, end_ts, self.tz)
+        pipe = self.r.pipeline(transaction=False)
+        for a in areas:
+            for s in stamps:
+                pipe.hgetall(self.keys.minute(a, s))
+        res = iter(pipe.execute())
+        fields = []
+        for t in range(start_ts, end_ts + 1, 60):
+            dt = local(t, self.tz)
+            fields.append((t, dt.strftime("%Y%m%d%H"), dt.strftime("%M")))
+        out: dict[str, Rows] = {}
+        for a in areas:
+            hours = {s: next(res) for s in stamps}
+            out[a] = [(t, int(hours[h].get("i" + m, 0)), int(hours[h].get("o" + m, 0))) for t, h, m in fields]
+        return out
+
+    def minutes_of(self, area: str, start_ts: int, end_ts: int) -> Rows:
+        """`minutes` of one area (what the staffing engine reads)."""
+        return self.minutes([area], start_ts, end_ts)[area]
 
     def occupancy(self, areas: list[str]) -> dict[str, int]:
         """Occupancy of many areas in one round trip (what kiosks show)."""
@@ -92,11 +101,6 @@ class Reader:
                 "out_today": out_today,
             }
         return out
-
-    def hourly(self, area: str, day: datetime) -> list[tuple[int, int, int]]:
-        """(hour 0..23, in, out) of one local day."""
-        h = self.r.hgetall(self.keys.hour(area, day.strftime("%Y%m%d")))
-        return [(hh, int(h.get(f"i{hh:02d}", 0)), int(h.get(f"o{hh:02d}", 0))) for hh in range(24)]
 
     def hourly_range(self, areas: list[str], first: datetime, last: datetime) -> list[dict[str, object]]:
         """Rows of (date, hour, area, in, out) for an export; one round trip per call."""
@@ -151,10 +155,6 @@ class Reader:
 
     def corrections(self, limit: int = 100) -> list[dict[str, object]]:
         return [json.loads(x) for x in self.r.lrange(self.keys.corrections, 0, limit - 1)]
-
-    def today_start(self, now: float | None = None) -> datetime:
-        now = time.time() if now is None else now
-        return datetime.fromtimestamp(now, zone_info(self.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def open_gaps(hw: int, pending: list[int]) -> list[list[int]]:

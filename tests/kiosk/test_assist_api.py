@@ -13,7 +13,7 @@ FIELDS = {"id", "zone", "kiosk", "reason", "state", "created", "updated", "by_na
 
 
 def staff_client(app, r: redis.Redis, role: str = "staff", name: str = "wangli"):  # type: ignore[no-untyped-def]
-    user, pw = make_user(r, name, role)
+    user, pw = make_user(r, name, role, prefix=app.extensions["services"].keys.prefix)
     c = app.test_client()
     res = c.post("/login", data={"username": user, "password": pw})
     assert res.status_code == 302
@@ -68,7 +68,7 @@ def test_bad_requests_are_4xx_naming_the_field(client, body, field: str) -> None
     res = client.post("/api/v1/assist", json=body) if body is not None else client.post("/api/v1/assist", data="nope")
     assert res.status_code == 400
     assert res.get_json()["field"] == field
-    assert set(res.get_json()) == {"error", "detail", "field"}
+    assert set(res.get_json()) == {"error", "detail", "field", "path"}
 
 
 def test_rate_limit_one_open_request_and_a_gap(r) -> None:  # type: ignore[no-untyped-def]

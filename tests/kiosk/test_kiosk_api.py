@@ -7,19 +7,18 @@ import json
 import pytest
 
 from server.kiosk.registry import KioskRegistry
-from server.store.keys import Keys
 from tests.conftest import make_user
 
 
 def login(app, r, role="manager"):  # type: ignore[no-untyped-def]
-    user, pw = make_user(r, "boss" if role == "manager" else "li", role)
+    user, pw = make_user(r, "boss" if role == "manager" else "li", role, prefix=app.extensions["services"].keys.prefix)
     c = app.test_client()
     assert c.post("/login", data={"username": user, "password": pw}).status_code == 302
     return c
 
 
 def test_content_for_every_zone_and_404(client, app) -> None:  # type: ignore[no-untyped-def]
-    for z in app.extensions["mall"].zones:
+    for z in app.extensions["services"].mall.zones:
         body = client.get(f"/api/v1/kiosk/content/{z.id}").get_json()
         assert body["zone"] == z.id and body["version"] and body["subsidy"]["categories"]
     res = client.get("/api/v1/kiosk/content/atlantis")
@@ -27,8 +26,8 @@ def test_content_for_every_zone_and_404(client, app) -> None:  # type: ignore[no
 
 
 def test_checkout_summary_estimates_from_the_checkout_zone(client, app, r) -> None:  # type: ignore[no-untyped-def]
-    mall = app.extensions["mall"]
-    r.hset(Keys("t:").occupancy, mall.checkout.zone, 20)
+    mall = app.extensions["services"].mall
+    r.hset(app.extensions["services"].keys.occupancy, mall.checkout.zone, 20)
     body = client.get("/api/v1/kiosk/checkout").get_json()
     assert body["queue"] == 20 and body["source"] in ("estimate", "staffing")
     assert body["open_counters"] >= 1
@@ -37,7 +36,7 @@ def test_checkout_summary_estimates_from_the_checkout_zone(client, app, r) -> No
 
 
 def test_checkout_summary_uses_a_fresh_staffing_suggestion(client, app, r) -> None:  # type: ignore[no-untyped-def]
-    svc = app.extensions["staffing"]
+    svc = app.extensions["services"].staffing
     svc.compute_once()
     body = client.get("/api/v1/kiosk/checkout").get_json()
     assert body["source"] == "staffing"
@@ -54,9 +53,10 @@ def test_subsidy_endpoint(client) -> None:  # type: ignore[no-untyped-def]
 
 def test_heartbeat_and_registry(client, app, r) -> None:  # type: ignore[no-untyped-def]
     assert client.post("/api/v1/kiosk/heartbeat", json={"kiosk": "fridges-1", "zone": "fridges", "version": "kiosk-1"}).status_code == 200
-    raw = json.loads(r.hget("t:kiosk:hb", "fridges-1"))
+    keys = app.extensions["services"].keys
+    raw = json.loads(r.hget(keys.kiosk_heartbeats, "fridges-1"))
     assert raw["zone"] == "fridges" and raw["version"] == "kiosk-1" and raw["ts"] > 0
-    reg = KioskRegistry(r, Keys("t:"))
+    reg = KioskRegistry(r, keys)
     reg.beat("old-1", "tablets", now=raw["ts"] - 120)
     st = reg.status(offline_after=60)
     assert st["fridges-1"]["online"] is True and st["fridges-1"]["zone"] == "fridges"

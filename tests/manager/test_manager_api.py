@@ -15,8 +15,10 @@ import redis
 import requests
 
 from core.mall.loader import load_mall
-from server.manager.alerts import AlertEngine, kiosk_status_source
-from server.store.counts import CountStore, Event
+from core.wire import CountEvent
+from server.kiosk.registry import KioskRegistry
+from server.manager.alerts import AlertEngine
+from server.store.counts import CountStore
 from server.store.keys import Keys
 from tests.conftest import ServerProcess
 from tests.manager.helpers import Camera, session, user
@@ -144,30 +146,31 @@ def test_zone_detail_series_and_unknown_zone(live: ServerProcess, r: redis.Redis
     assert s.get(live.url + "/api/v1/manager/footfall?area=nope", timeout=5).json()["field"] == "area"
 
 
-def _engine(r: redis.Redis, emitted: list[dict], kiosks: bool = False) -> tuple[AlertEngine, CountStore]:
-    keys = Keys("t:")
-    status = kiosk_status_source(r, keys) if kiosks else None
+def _engine(r: redis.Redis, prefix: str, emitted: list[dict], kiosks: bool = False) -> tuple[AlertEngine, CountStore]:
+    """An alert engine under the test's own prefix (no server's background engine writes there)."""
+    keys = Keys(prefix)
+    status = KioskRegistry(r, keys).status if kiosks else None
     eng = AlertEngine(r, keys, MALL, emitted.append, camera_offline_seconds=30, kiosk_offline_seconds=60, kiosk_status=status)
     return eng, CountStore(r, keys, MALL.mall.timezone, MALL.mall.opening_time)
 
 
-def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis) -> None:
+def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis, prefix: str) -> None:
     emitted: list[dict] = []
-    eng, store = _engine(r, emitted)
+    eng, store = _engine(r, prefix, emitted)
     z = MALL.zone("fridges")
     now = time.time()
     n90 = -(-z.capacity * 9 // 10)  # ceil(90 %)
-    store.apply_batch("cam-fridges-1", "s", "fridges", [Event(1, now, n90, 0)], now)
-    r.lpush(Keys("t:").corrections, '{"area": "phones", "before": -2, "after": 0, "reason": "negative-clamp", "ts": 1}')
+    store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(1, now, n90, 0)], now)
+    r.lpush(Keys(prefix).corrections, '{"area": "phones", "before": -2, "after": 0, "reason": "negative-clamp", "ts": 1}')
     raised = eng.tick(now)  # the first run takes stored corrections as history: no drift alert for them
     assert [a["id"] for a in raised] == ["capacity90:fridges"] and raised[0]["severity"] == "warning"
     assert eng.tick(now) == []  # no repeat while the condition holds
-    store.apply_batch("cam-fridges-1", "s", "fridges", [Event(2, now, z.capacity - n90, 0)], now)
+    store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(2, now, z.capacity - n90, 0)], now)
     assert [a["id"] for a in eng.tick(now)] == ["capacity100:fridges"]
     ack = eng.acknowledge("capacity100:fridges", {"username": "boss", "name": "Boss"}, now)
     assert ack and ack["state"] == "acknowledged" and ack["acknowledged_by"] == "Boss"
     # leave: below 95 % clears the 100 % alert, still ≥ 85 % keeps the 90 % one (hysteresis)
-    store.apply_batch("cam-fridges-1", "s", "fridges", [Event(3, now, 0, max(1, z.capacity // 10))], now)
+    store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(3, now, 0, max(1, z.capacity // 10))], now)
     cleared = eng.tick(now)
     assert [(a["id"], a["state"]) for a in cleared] == [("capacity100:fridges", "cleared")]
     hist = eng.history()
@@ -180,13 +183,13 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis) -> None:
     assert [(a["id"], a["state"]) for a in eng.tick(now)] == [("camera:cam-tv-theatre-85-1", "cleared")]
 
     # drift: more out than in clamps occupancy (a correction) → one drift alert, ended by acknowledging
-    store.apply_batch("cam-smart-kitchen-1", "s", "smart-kitchen", [Event(1, now, 0, 3)], now + 1)
+    store.apply_batch("cam-smart-kitchen-1", "s", "smart-kitchen", [CountEvent.of(1, now, 0, 3)], now + 1)
     drift = [a for a in eng.tick(now + 2) if a["kind"] == "drift"]
     assert [a["id"] for a in drift] == ["drift:smart-kitchen"] and "negative-clamp" in drift[0]["message"]
     assert eng.tick(now + 3) == [] or all(a["kind"] != "drift" for a in eng.tick(now + 3))
     # the reset at opening: 2 people left is noise, 40 is drift
-    r.lpush(Keys("t:").corrections, json.dumps({"area": "tablets", "before": 2, "after": 0, "reason": "daily-reset", "ts": now + 5}))
-    r.lpush(Keys("t:").corrections, json.dumps({"area": "phones-5g", "before": 40, "after": 0, "reason": "daily-reset", "ts": now + 5}))
+    r.lpush(Keys(prefix).corrections, json.dumps({"area": "tablets", "before": 2, "after": 0, "reason": "daily-reset", "ts": now + 5}))
+    r.lpush(Keys(prefix).corrections, json.dumps({"area": "phones-5g", "before": 40, "after": 0, "reason": "daily-reset", "ts": now + 5}))
     assert [a["id"] for a in eng.tick(now + 6)] == ["drift:phones-5g"]
     done = eng.acknowledge("drift:smart-kitchen", {"username": "boss"}, now + 4)
     assert done and done["state"] == "cleared"
@@ -195,18 +198,14 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis) -> None:
     assert {a["id"] for a in emitted} >= {"capacity90:fridges", "capacity100:fridges", "camera:cam-tv-theatre-85-1", "drift:smart-kitchen"}
 
 
-def test_alert_engine_kiosk_offline(r: redis.Redis) -> None:
-    try:
-        from server.kiosk.registry import KioskRegistry  # type: ignore[import-not-found]
-    except ImportError:
-        pytest.skip("server.kiosk.registry (kiosk engineer's contract) is not in this checkout yet")
+def test_alert_engine_kiosk_offline(r: redis.Redis, prefix: str) -> None:
     emitted: list[dict] = []
-    eng, _ = _engine(r, emitted, kiosks=True)
+    eng, _ = _engine(r, prefix, emitted, kiosks=True)
     now = time.time()
-    KioskRegistry(r, Keys("t:")).beat("k-fridges-1", "fridges", now=now - 61)
-    KioskRegistry(r, Keys("t:")).beat("k-phones-1", "phones", now=now)
+    KioskRegistry(r, Keys(prefix)).beat("k-fridges-1", "fridges", now=now - 61)
+    KioskRegistry(r, Keys(prefix)).beat("k-phones-1", "phones", now=now)
     assert [a["id"] for a in eng.tick(now)] == ["kiosk:k-fridges-1"]
-    KioskRegistry(r, Keys("t:")).beat("k-fridges-1", "fridges", now=now)
+    KioskRegistry(r, Keys(prefix)).beat("k-fridges-1", "fridges", now=now)
     assert [a["state"] for a in eng.tick(now)] == ["cleared"]
 
 
@@ -215,7 +214,7 @@ def _seed_demand(r: redis.Redis, prefix: str, per_minute: int = 5, minutes: int 
     store = CountStore(r, Keys(prefix), MALL.mall.timezone, MALL.mall.opening_time)
     now = time.time()
     cam = next(c.id for c in MALL.cameras if c.entrance)
-    store.apply_batch(cam, "seed", "mall", [Event(i + 1, now - (minutes - i) * 60, per_minute, 0) for i in range(minutes)], now)
+    store.apply_batch(cam, "seed", "mall", [CountEvent.of(i + 1, now - (minutes - i) * 60, per_minute, 0) for i in range(minutes)], now)
 
 
 def test_staffing_accept_opens_counters_with_audit_and_dismiss_needs_a_reason(redis_url: str, r: redis.Redis) -> None:
@@ -261,7 +260,7 @@ def test_session_expiry_sends_the_manager_back_to_login(app, r: redis.Redis) -> 
     from tests.conftest import make_user
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
-    u, pw = make_user(r)
+    u, pw = make_user(r, prefix=app.extensions["services"].keys.prefix)
     c = app.test_client()
     assert c.post("/login", data={"username": u, "password": pw}).status_code == 302
     assert c.get("/api/v1/manager/zones").status_code == 200

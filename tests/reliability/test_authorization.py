@@ -87,14 +87,14 @@ def _url(rule: str, rid: str) -> str:
 
 
 def _identities(app, r):  # type: ignore[no-untyped-def]
-    tokens = app.extensions["camera_tokens"]
+    tokens = app.extensions["services"].camera_tokens
     clients = {}
     for who in ("anonymous", "kiosk", "camera_a", "camera_b"):
         clients[who] = (app.test_client(), {})
     clients["camera_a"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_A)}"
     clients["camera_b"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_B)}"
     for role in ("staff", "manager"):
-        user, pw = make_user(r, f"{role}1", role)
+        user, pw = make_user(r, f"{role}1", role, prefix=app.extensions["services"].keys.prefix)
         c = app.test_client()
         assert c.post("/login", data={"username": user, "password": pw}).status_code == 302
         clients[role] = (c, {"X-CSRF-Token": c.get("/api/v1/session").json["csrf"]})

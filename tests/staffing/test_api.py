@@ -1,4 +1,4 @@
-"""HTTP API of the staffing engine on a bare Flask app with the factory's contract."""
+"""HTTP API of the staffing engine on the real app, with a staffing service reading synthetic footfall."""
 
 from __future__ import annotations
 
@@ -10,24 +10,18 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.errors import register_error_handlers
-from server.staffing.api import bp
+from server import create_app
+from server.settings import Settings
 from server.staffing.service import StaffingService
 from tests.staffing.worker import synthetic_reader
 
 
 @pytest.fixture
-def app(rds: redis.Redis, prefix: str, mall) -> Flask:  # type: ignore[no-untyped-def]
-    app = Flask(__name__)
-    app.config.update(SECRET_KEY="t", KEY_PREFIX=prefix, PERMANENT_SESSION_LIFETIME=timedelta(hours=1), TESTING=True)
-    app.extensions["mall"] = mall
-    app.extensions["redis"] = rds
-    app.extensions["staffing"] = StaffingService(rds, prefix, mall, reader=synthetic_reader)
-    register_error_handlers(app)
-    app.register_blueprint(bp)
-    from server.extensions import socketio
-
-    socketio.init_app(app, async_mode="threading")  # counter changes are pushed to staff screens
+def app(rds: redis.Redis, redis_url: str, prefix: str, mall) -> Flask:  # type: ignore[no-untyped-def]
+    app = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key="t", message_queue=False), mall)
+    app.config.update(PERMANENT_SESSION_LIFETIME=timedelta(hours=1), TESTING=True)
+    svc = app.extensions["services"]
+    svc.staffing = StaffingService(rds, prefix, mall, notify=svc.notify, reader=synthetic_reader)
     return app
 
 
@@ -98,7 +92,7 @@ def test_counters_and_suggestion(app: Flask, mall) -> None:  # type: ignore[no-u
     r = c.post(f"/api/v1/counters/{closed}", json={"state": "closed"})  # no CSRF token
     assert r.status_code == 403
     assert c.get("/api/v1/staffing").get_json()["suggestion"] is None
-    app.extensions["staffing"].compute_once()
+    app.extensions["services"].staffing.compute_once()
     s = c.get("/api/v1/staffing").get_json()["suggestion"]
     assert s["suggested_open"] >= mall.checkout.min_open and "explanation" in s
 

@@ -12,7 +12,7 @@ from core.mall.loader import load_mall
 from server.staffing.service import StaffingService
 
 
-def synthetic_reader(r: redis.Redis, prefix: str, area: str, start: int, end: int) -> list[tuple[int, int, int]]:
+def synthetic_reader(area: str, start: int, end: int) -> list[tuple[int, int, int]]:
     per_min = 8 if area == "mall" else 2
     return [(t, per_min, per_min) for t in range(start, end + 1, 60)]
 
