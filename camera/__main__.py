@@ -1,11 +1,11 @@
-"""`python -m camera run | evaluate | simulate`."""
+"""`python -m camera run | evaluate | setup | simulate`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from camera import cli_evaluate, runner, simulate
+from camera import cli_evaluate, runner, setup, simulate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     runner.add_parser(sub)
     cli_evaluate.add_parser(sub)
+    setup.add_parser(sub)
     simulate.add_parser(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))

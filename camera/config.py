@@ -6,9 +6,12 @@ validated here, and errors name the field.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.mall.schema import Point, check_line
@@ -75,7 +78,11 @@ class NodeConfig(BaseModel):
 
 
 class ConfigError(Exception):
-    """Message names the source and the field."""
+    """Message names the source and the field; ``field`` holds the field path alone (None: the whole file)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def parse(data: Any, source: str) -> NodeConfig:
@@ -85,7 +92,7 @@ def parse(data: Any, source: str) -> NodeConfig:
         return NodeConfig.model_validate(data)
     except ValidationError as exc:
         path, msg = first_error(exc)
-        raise ConfigError(f"{source}: {path or '(top level)'}: {msg}") from None
+        raise ConfigError(f"{source}: {path or '(top level)'}: {msg}", path or None) from None
 
 
 def load_file(path: str | Path) -> NodeConfig:
@@ -95,3 +102,29 @@ def load_file(path: str | Path) -> NodeConfig:
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     return parse(data, f"--config {p}")
+
+
+def save_line(path: str | Path, line: Any, in_side: Any) -> NodeConfig:
+    """Set the line and in side in the node's config file, keeping its other keys; validated before writing.
+
+    The file keeps its format (JSON by suffix, else YAML) and is replaced atomically, so a node that
+    reads it at start never sees half a file.  A missing file is created.  ConfigError names the field.
+    """
+    p = Path(path)
+    data: dict[str, Any] = {}
+    if p.exists():
+        try:
+            loaded = read_yaml_or_json(p, f"--config {p}")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        if isinstance(loaded, dict):
+            data = dict(loaded)
+    data["line"], data["in_side"] = line, in_side
+    cfg = parse(data, f"--config {p}")
+    data["line"] = [list(cfg.line[0]), list(cfg.line[1])]
+    data["in_side"] = cfg.in_side
+    text = json.dumps(data, indent=2) + "\n" if p.suffix == ".json" else yaml.safe_dump(data, sort_keys=False)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)
+    return cfg

@@ -16,6 +16,7 @@ import cv2
 
 from camera.capture import open_source
 from camera.config import ConfigError, NodeConfig, load_file, parse
+from camera.models import ModelError
 from camera.pipeline import build_pipeline
 from camera.push import Pusher
 from camera.spool import Spool
@@ -78,6 +79,15 @@ def resolve_config(args: argparse.Namespace, pusher: Pusher, cache: Path, stop: 
     raise SystemExit(0)
 
 
+def check_model(cfg: NodeConfig) -> None:
+    """Stop before counting if the configured model file is missing or corrupt (ModelError names the file)."""
+    det = cfg.pipeline_config().get("detector") or {"name": "openvino"}
+    if det.get("name", "openvino") == "openvino":
+        from camera.models import DEFAULT_MODEL, verify
+
+        verify(str(det.get("model", DEFAULT_MODEL)))
+
+
 def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s camera %(levelname)s %(message)s")
     cv2.setNumThreads(1)
@@ -90,7 +100,8 @@ def main(args: argparse.Namespace) -> int:
         spool = Spool(spool_path)
         pusher = Pusher(args.server, args.camera, token, spool)
         cfg = resolve_config(args, pusher, spool_path.with_suffix(".config.json"), stop)
-    except ConfigError as exc:
+        check_model(cfg)
+    except (ConfigError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     push_thread, push_stop = pusher.start()
@@ -147,6 +158,8 @@ def count_frames(args: argparse.Namespace, source, cfg: NodeConfig, spool: Spool
             progress.update(1)
         if n % 10 == 0:
             pusher.health.fps = n / max(1e-6, time.monotonic() - t0)
+            pusher.health.detect_stride = pipe.stride
+            pusher.health.detect_fps = pusher.health.fps / pipe.stride
             pusher.health.dropped_frames = source.stats.dropped
             pusher.health.frame_lag_ms = max(0.0, (time.time() - fr.wall) * 1000.0)
         if preview is not None:

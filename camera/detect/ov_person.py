@@ -23,16 +23,13 @@ STEP = 32  # both input sides are multiples of the network's largest stride
 def input_shape(width: int, height: int, budget: int = INPUT_BUDGET, step: int = STEP) -> tuple[int, int]:
     """(w, h) of the network input: the frame's aspect at about ``budget`` pixels, never above the frame.
 
-    4:3 -> 640x480, 16:9 -> 736x416, 1224x370 -> 1152x352 (people keep their shape).  A frame smaller than the
+    4:3 -> 640x480, 16:9 -> 736x416, 1224x370 -> 1024x320 (people keep their shape).  A frame smaller than the
     budget is not upscaled beyond its own size (rounded to ``step``).
     """
     aspect = width / max(height, 1)
     w = min((budget * aspect) ** 0.5, float(width))
     h = w / aspect
-    def snap(v: float) -> int:
-        return max(step, int(round(v / step)) * step)
-
-    return snap(w), snap(h)
+    return max(step, round(w / step) * step), max(step, round(h / step) * step)
 
 
 class OpenVinoPersonDetector:
