@@ -107,7 +107,8 @@ class TransactionsFeed:
                     "busy_seconds": round(min(60.0, self.pending[(c, m)][1]), 1)} for c, m in sorted(keys)]
         ok = True
         for j in range(0, len(records), BATCH):
-            ok = self._send(records[j:j + BATCH]) and ok
+            if self.enabled:
+                ok = self._send(records[j:j + BATCH]) and ok
         if ok:
             for k in keys:
                 del self.pending[k]
