@@ -6,7 +6,6 @@ other part (ingest auth, store keys, pages, staffing) looks things up here.
 
 from __future__ import annotations
 
-import re
 from datetime import time
 from typing import Literal
 
@@ -206,7 +205,3 @@ def _unique(what: str, ids: list[str]) -> None:
         if x in seen:
             raise ValueError(f"{what}[{i}].id: duplicate id {x!r}")
         seen.add(x)
-
-
-def slug_ok(value: str) -> bool:
-    return re.match(ID_PATTERN, value) is not None

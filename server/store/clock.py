@@ -22,7 +22,3 @@ def business_day(ts: float, tz: str, opening: time) -> str:
     if dt.time() < opening:
         dt -= timedelta(days=1)
     return dt.strftime("%Y%m%d")
-
-
-def minute_floor(ts: float) -> int:
-    return int(ts // 60 * 60)
