@@ -14,7 +14,7 @@ import pytest
 import socketio
 
 from tests.conftest import ServerProcess, make_user
-from tests.helpers import auth, ev
+from tests.helpers import auth, ev, wait_for
 
 ALL = frozenset({"anonymous", "kiosk", "camera_a", "camera_b", "staff", "manager"})
 STAFF = frozenset({"staff", "manager"})
@@ -189,8 +189,18 @@ def test_socket_events_and_rooms(live: ServerProcess, sockets) -> None:  # type:
     requests.post(f"{live.url}/api/v1/cameras/{CAM_A}/events", json={"events": [ev(1, 2, 0)]}, headers=auth(cam_tok["camera_a"]),
                   timeout=5)
     requests.post(live.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "k-room-test", "reason": "other"}, timeout=5)
-    time.sleep(1.5)
-    got = {who: set(_drain(q)) for who, (_, q) in made.items()}
+    got: dict[str, set[str]] = {who: set() for who in made}
+
+    def everything_allowed_arrived() -> bool:
+        for who, (_, q) in made.items():
+            got[who] |= set(_drain(q))
+        return all("zone" in got[w] and ("zones" in got[w]) is (w == "manager") and ("assist" in got[w]) is (w in STAFF)
+                   for w in made)
+
+    wait_for(everything_allowed_arrived, 10, what="every audience's events")
+    time.sleep(0.5)  # anything sent where it must not go would have arrived by now too
+    for who, (_, q) in made.items():
+        got[who] |= set(_drain(q))
     for who, events in got.items():
         assert "zone" in events, (who, events)  # everyone subscribed to the zone room
         assert ("zones" in events) is (who == "manager"), (who, events)  # manager data: managers only
