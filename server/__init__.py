@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
         JSON_SORT_KEYS=False,
     )
     svc = build_services(settings, mall)
-    app.extensions["services"] = svc  # for tests and the `flask` CLI; features get `svc` passed in
+    app.extensions["services"] = svc  # for tests; features and the CLI get `svc` passed in
 
     socketio.init_app(
         app, async_mode=settings.async_mode,
