@@ -8,6 +8,7 @@ import secrets
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, redirect, request, session, url_for
 
@@ -37,6 +38,18 @@ def check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
     if not hmac.compare_digest(sent, session.get("csrf", "") or "\0"):
         raise ApiError(403, "csrf", "missing or wrong CSRF token (send the X-CSRF-Token header)", "X-CSRF-Token")
+
+
+def check_same_origin() -> None:
+    """Refuse a browser request another site made (login CSRF, forced logout).
+    Browsers send Origin and Sec-Fetch-Site on every cross-site POST; clients that send neither are not browsers."""
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if site is not None and site not in ("same-origin", "none"):
+        raise ApiError(403, "cross_site", f"this form may only be sent from this site (Sec-Fetch-Site: {site[:20]})",
+                       "Origin")
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower()):
+        raise ApiError(403, "cross_site", "this form may only be sent from this site (Origin differs from Host)", "Origin")
 
 
 def require_role(*roles: str, page: bool = False, tokens: ApiTokens | None = None) -> Callable:

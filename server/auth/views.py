@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, session, url_for
 
-from server.auth.guard import csrf_token, current_user
+from server.auth.guard import check_same_origin, csrf_token, current_user
 from server.auth.throttle import LoginThrottle
 from server.services import Services
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect a login to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("manager.index")
+    """Only a path on this site. Browsers drop tabs and newlines from a Location and read a backslash as "/",
+    so "/%09/evil.example" would become "//evil.example" (another host), and a CR/LF cannot go into a header:
+    any control character, space or backslash is refused, as is anything with a scheme or host."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return url_for("manager.index")
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return url_for("manager.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("manager.index")
+    return target
 
 
 def create_blueprint(svc: Services) -> Blueprint:
@@ -31,6 +39,7 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     @bp.post("/login")
     def login_post():  # type: ignore[no-untyped-def]
+        check_same_origin()
         username = request.form.get("username", "")
         password = request.form.get("password", "")
         nxt = request.form.get("next") or request.args.get("next")
@@ -54,8 +63,9 @@ def create_blueprint(svc: Services) -> Blueprint:
         return redirect(_safe_next(nxt))
 
 
-    @bp.route("/logout", methods=["GET", "POST"])
+    @bp.post("/logout")
     def logout():  # type: ignore[no-untyped-def]
+        check_same_origin()  # POST only, from this site: a link or another site cannot log a user out
         session.clear()
         return redirect(url_for("auth.login"))
 
