@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
 from core.wire import Batch, BatchResult, ErrorBody, Heartbeat
+from server.checkout.models import TransactionsBatch, TransactionsResult, openapi_paths
 from server.ingest.models import CameraConfig, CameraStatus, Ok
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -37,7 +38,8 @@ CAMERA_PARAM = {"name": "camera_id", "in": "path", "required": True, "schema": {
 
 
 def build_document() -> dict[str, Any]:
-    schemas = _schemas([Batch, BatchResult, Heartbeat, Ok, ErrorBody, CameraConfig, CameraStatus])
+    schemas = _schemas([Batch, BatchResult, Heartbeat, Ok, ErrorBody, CameraConfig, CameraStatus,
+                        TransactionsBatch, TransactionsResult])
     schemas["PublicZone"] = {
         "type": "object",
         "required": ["zone", "occupancy", "capacity", "pct", "level"],
@@ -59,6 +61,7 @@ def build_document() -> dict[str, Any]:
             "schemas": schemas,
             "securitySchemes": {
                 "cameraToken": {"type": "http", "scheme": "bearer", "description": "Per-camera token from 'flask cameras add'"},
+                "apiToken": {"type": "http", "scheme": "bearer", "description": "API token from 'flask api-tokens add NAME'"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "mall_session"},
             },
         },
@@ -90,6 +93,7 @@ def build_document() -> dict[str, Any]:
                 "responses": _ok("ZoneList"),
             }},
             "/healthz": {"get": {"summary": "Liveness", "security": [], "responses": _ok("Ok")}},
+            **openapi_paths(REF, _errors(400, 401, 413, 415, 422), _ok("TransactionsResult")),
         },
     }
 

@@ -11,10 +11,12 @@ from flask import Blueprint, current_app, jsonify, request
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.services import Services
+from server.staffing import dismissal
 from server.staffing.advisor import AdvisorConfig, option
 from server.staffing.erlang import metrics, min_servers
 
 WHAT_IF_MAX_SERVERS = 100_000
+CONFIRM_ABOVE = 3  # accepting a change of more counters than this at once asks the manager to confirm
 
 def _number(name: str, default: float | None, lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> float:
     raw = request.args.get(name)
@@ -115,6 +117,12 @@ def create_blueprint(svc: Services) -> Blueprint:
         target = int(cur["suggested_open"])  # type: ignore[call-overload]
         counters = staffing.counters()
         open_ids = [c["id"] for c in counters if c["state"] == "open"]
+        change = target - len(open_ids)
+        confirmed = body.get("confirm") is True
+        if abs(change) > CONFIRM_ABOVE and not confirmed:
+            verb = "open" if change > 0 else "close"
+            raise ApiError(409, "confirm_required", f"this would {verb} {abs(change)} counters at once (more than "
+                           f"{CONFIRM_ABOVE}); send confirm: true to go ahead", "confirm")
         reason = _explain(cur)
         changed: list[dict[str, Any]] = []
         if target > len(open_ids):
@@ -124,7 +132,8 @@ def create_blueprint(svc: Services) -> Blueprint:
             for cid in list(reversed(open_ids))[: len(open_ids) - target]:
                 changed.append(staffing.set_counter(str(cid), "closing", by, reason))
         rec = {"action": "accept", "ts": time.time(), "by": by, "by_name": user.get("name"), "suggestion_time": cur.get("time"),
-               "suggested_open": target, "open_before": len(open_ids), "changed": [c["id"] for c in changed], "reason": reason}
+               "suggested_open": target, "open_before": len(open_ids), "changed": [c["id"] for c in changed], "reason": reason,
+               "confirmed": confirmed}
         staffing.record_decision(rec)
         staffing.counters_changed()
         try:
@@ -149,7 +158,8 @@ def create_blueprint(svc: Services) -> Blueprint:
         user = current_user() or {}
         rec = {"action": "dismiss", "ts": time.time(), "by": user.get("username"), "by_name": user.get("name"),
                "suggestion_time": cur.get("time"), "suggested_open": cur.get("suggested_open"),
-               "open_before": cur.get("open_now"), "changed": [], "reason": reason.strip()}
+               "open_before": cur.get("open_now"), "changed": [], "reason": reason.strip(),
+               **dismissal.terms(cur, time.time())}
         svc.staffing.record_decision(rec)
         return jsonify({"decision": rec})
 

@@ -18,18 +18,22 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
 
 from core.mall.schema import MALL_AREA, Mall
+from server.checkout.store import TransactionsStore
 from server.errors import ApiError
 from server.live.notify import Notifier
+from server.staffing import dismissal
 from server.staffing.advisor import AdvisorConfig, AdvisorState, advise
-from server.staffing.forecast import FIT_WINDOW_MINUTES, LAG_RANGE, Calibration, forecast
+from server.staffing.forecast import DEFAULT_SHAPE, FIT_WINDOW_MINUTES, LAG_RANGE, Calibration, calibrate, forecast
+from server.staffing.pos_calibration import PosCalibration, calibrate_from_transactions
 from server.staffing.wait import estimate
-from server.store.keys import Keys
+from server.store.keys import MINUTE_TTL_SECONDS, Keys
 from server.store.reads import Reader
 
 log = logging.getLogger(__name__)
@@ -92,6 +96,7 @@ class StaffingService:
         self.k_lock, self.k_current, self.k_counters = k.staffing_leader, k.staffing_current, k.staffing_counters
         self.k_audit, self.k_state, self.k_init = k.staffing_audit, k.staffing_advisor, k.staffing_init
         self.k_calibration = k.staffing_calibration  # the last good fit, used when a new one is rejected
+        self.transactions = TransactionsStore(redis_client, k)
         self._renew = redis_client.register_script(RENEW_LUA)
         self._release = redis_client.register_script(RELEASE_LUA)
         self._leader = False
@@ -171,19 +176,26 @@ class StaffingService:
 
     def checkout_summary(self) -> dict[str, object]:
         """What kiosks show: open counters and the expected wait (the engine's when fresh, else from the queue)."""
-        co = self.mall.checkout
         queue = self._queue()
         open_now = self.open_count()
         cur = self.current()
         public = cur.get("public") if isinstance(cur, dict) else None
-        lam = None
-        if isinstance(public, dict) and _fresh(public.get("updated")):
-            lam = ((cur or {}).get("explanation") or {}).get("lambda_per_hour", {}).get("0")  # type: ignore[union-attr]
+        open_ids = [str(c["id"]) for c in self.counters() if c["state"] == "open"]
+        fresh = isinstance(public, dict) and _fresh(public.get("updated"))
+        if fresh and public.get("open_counters") == open_now and public.get("queue") == queue:  # type: ignore[union-attr]
+            # The very figure the manager panel shows.
+            return {**public, "open_ids": open_ids, "source": "staffing"}  # type: ignore[dict-item]
+        lam = ((cur or {}).get("explanation") or {}).get("lambda_per_hour", {}).get("0") if fresh else None  # type: ignore[union-attr]
         # One estimate for kiosks and managers: the queue right now, counters open right now.
-        wait = estimate(queue, open_now, co.service_seconds, float(lam) if lam is not None else None)
-        return {"open_counters": open_now, "expected_wait_minutes": wait.minutes, "wait_label": wait.label,
-                "wait_basis": wait.basis, "queue": queue, "source": "staffing" if lam is not None else "estimate",
-                "updated": public.get("updated") if lam is not None and isinstance(public, dict) else time.time()}
+        wait = estimate(queue, open_now, self._service_seconds(cur), float(lam) if lam is not None else None)
+        return {"open_counters": open_now, "open_ids": open_ids, "expected_wait_minutes": wait.minutes,
+                "wait_label": wait.label, "wait_basis": wait.basis, "queue": queue,
+                "source": "staffing" if lam is not None else "estimate", "updated": time.time()}
+
+    def _service_seconds(self, cur: dict[str, object] | None) -> float:
+        """The service time in use: the transactions feed's when it told one, else the configured one."""
+        v = ((cur or {}).get("explanation") or {}).get("service_seconds")  # type: ignore[union-attr]
+        return float(v) if isinstance(v, int | float) and v > 0 else float(self.mall.checkout.service_seconds)
 
     # -- decisions on suggestions ---------------------------------------------------------
     def record_decision(self, rec: dict[str, object]) -> None:
@@ -193,7 +205,7 @@ class StaffingService:
         pipe.ltrim(self.keys.staffing_decisions, 0, DECISIONS_KEEP - 1)
         if rec["action"] == "dismiss":
             pipe.set(self.keys.staffing_dismissed, json.dumps(rec))
-        else:
+        elif rec["action"] in ("accept", "lapse"):
             pipe.delete(self.keys.staffing_dismissed)
         pipe.execute()
         if self.notify is not None:
@@ -259,18 +271,24 @@ class StaffingService:
             close += timedelta(days=1)  # closes after midnight
         # Before opening no one has come in, so the entries already say "no demand".
         minutes_left = (close - local_now).total_seconds() / 60.0
-        last_good = self._last_good()
-        fc = forecast(entries, arrivals, co.conversion, co.lag_minutes, queue_length=self._queue(),
-                      open_minutes_left=minutes_left, last_good=last_good)
-        if fc.calibration.fitted and fc.calibration.source == "fit":
-            good = Calibration(**{**fc.calibration.__dict__, "fitted_at": ts})
+        cam = calibrate(entries, arrivals, co.conversion, co.lag_minutes, open_minutes_left=minutes_left,
+                        last_good=self._last_good())
+        if cam.fitted and cam.source == "fit":
+            good = Calibration(**{**cam.__dict__, "fitted_at": ts})
             self.r.set(self.k_calibration, json.dumps(good.__dict__))
+        pos = self._pos_calibration(entries, start, end)
+        cal = _with_feed(cam, pos)
+        cfg = replace(self.cfg, service_seconds=pos.service_seconds) if pos and pos.service_seconds else self.cfg
+        fc = forecast(entries, arrivals, cal.conversion, cal.lag_minutes, queue_length=self._queue(),
+                      open_minutes_left=minutes_left, calibration=cal)
         raw_state = self.r.get(self.k_state)
         state = AdvisorState.from_dict(json.loads(raw_state) if raw_state else None)
         counters = self.counters()
         open_now = sum(1 for c in counters if c["state"] == "open")
-        sugg, state = advise(fc, open_now, local_now, self.cfg, state)
-        wait = estimate(fc.queue_length, open_now, co.service_seconds, fc.at(0))
+        sugg, state = advise(fc, open_now, local_now, cfg, state)
+        sugg["explanation"]["transactions_feed"] = pos.as_dict() if pos else None  # type: ignore[index]
+        sugg["dismissed"] = self._dismissal(sugg, ts)
+        wait = estimate(fc.queue_length, open_now, cfg.service_seconds, fc.at(0))
         sugg["counters"] = {s: sum(1 for c in counters if c["state"] == s) for s in COUNTER_STATES}
         sugg["leader"] = self.id
         sugg["wait"] = wait.as_dict()
@@ -282,9 +300,12 @@ class StaffingService:
             "queue": fc.queue_length,
             "updated": sugg["time"],
         }
+        minute = int(ts // 60 * 60)
         pipe = self.r.pipeline(transaction=False)
         pipe.set(self.k_current, json.dumps(sugg))
         pipe.set(self.k_state, json.dumps(state.to_dict()))
+        pipe.hset(self.keys.staffing_forecast_log(minute // 86400), str(minute), f"{fc.at(0):.2f}")
+        pipe.expire(self.keys.staffing_forecast_log(minute // 86400), MINUTE_TTL_SECONDS)
         pipe.execute()
         try:  # a broken socket must not stop the engine
             if self.publish is not None:
@@ -296,6 +317,56 @@ class StaffingService:
             log.exception("staffing: publish failed")
         self._last_compute = time.monotonic()
         return sugg
+
+    def _pos_calibration(self, entries: list[int], start: int, end: int) -> PosCalibration | None:
+        """Conversion, lag and service time from the transactions feed, when it has spoken in the window."""
+        tx, busy, seen = self.transactions.minutes(start, end)
+        if not seen or len(tx) != len(entries):
+            return None
+        return calibrate_from_transactions(entries, tx, busy)
+
+    def _dismissal(self, sugg: dict[str, object], now: float) -> dict[str, object] | None:
+        """The dismissal still in force for this suggestion; a lapsed one is cleared and audited."""
+        raw = self.r.get(self.keys.staffing_dismissed)
+        if not raw:
+            return None
+        rec = json.loads(raw)
+        why = dismissal.lapse_reason(rec, sugg, now)
+        if why is None:
+            return rec
+        self.record_decision({"action": "lapse", "ts": now, "by": "system", "by_name": None,
+                              "suggestion_time": sugg.get("time"), "suggested_open": sugg.get("suggested_open"),
+                              "open_before": sugg.get("open_now"), "changed": [], "reason": why,
+                              "dismissal": {k: rec.get(k) for k in ("ts", "by", "reason", "suggested_open")}})
+        return None
+
+    def forecast_vs_actual(self, minutes: int, bin_minutes: int = 15, now: float | None = None) -> dict[str, object]:
+        """Bins of the last ``minutes``: transactions (the feed), checkout entries (cameras) and the forecast made then."""
+        now = time.time() if now is None else now
+        end = int(now // 60 * 60) - 60
+        start = end - (minutes // bin_minutes * bin_minutes - 1) * 60
+        tx, _, seen = self.transactions.minutes(start, end)
+        zone = self.mall.checkout.zone
+        arrivals = self._series(zone, start, end)[0] if zone else [0] * len(tx)
+        mins = list(range(start, end + 1, 60))
+        pipe = self.r.pipeline(transaction=False)
+        for d in sorted({m // 86400 for m in mins}):
+            pipe.hgetall(self.keys.staffing_forecast_log(d))
+        logged: dict[int, float] = {}
+        for h in pipe.execute():
+            logged.update({int(k): float(v) for k, v in h.items()})
+        bins = []
+        for i in range(0, len(mins), bin_minutes):
+            fc = [logged[m] for m in mins[i:i + bin_minutes] if m in logged]
+            bins.append({
+                "start": datetime.fromtimestamp(mins[i], self.tz).isoformat(timespec="minutes"),
+                "transactions": sum(tx[i:i + bin_minutes]) if seen else None,
+                "checkout_entries": sum(arrivals[i:i + bin_minutes]),
+                "forecast": round(sum(fc) / len(fc) * bin_minutes / 60.0, 1) if fc else None,
+            })
+        return {"bin_minutes": bin_minutes, "bins": bins, "feed": seen,
+                "note": "forecast = arrivals the engine expected for the bin (its rate for now, averaged); "
+                        "transactions lag arrivals by the wait and the payment"}
 
     def _last_good(self) -> Calibration | None:
         raw = self.r.get(self.k_calibration)
@@ -348,3 +419,13 @@ class StaffingService:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+
+def _with_feed(cam: Calibration, pos: PosCalibration | None) -> Calibration:
+    """The transactions feed's conversion (the mall's own truth) with the camera fit's lag when it has one."""
+    if pos is None or pos.conversion is None:
+        return cam
+    lag = cam.lag_minutes if cam.fitted else float(pos.lag_minutes or cam.lag_minutes)
+    return Calibration(pos.conversion, lag, cam.shape if cam.fitted else DEFAULT_SHAPE, cam.rmse_per_minute,
+                       cam.relative_error, cam.samples, True, cam.note,
+                       "transactions feed" + (" + camera lag" if cam.fitted else ""), cam.fitted_at)

@@ -128,6 +128,19 @@ class Keys:
         """The last good calibration (JSON): stands in when a new fit is rejected."""
         return f"{self.prefix}staffing:calibration"
 
+    def staffing_forecast_log(self, utc_day: int) -> str:
+        """Hash minute (epoch s) -> the arrival rate forecast for now at that minute, for forecast vs actual."""
+        return f"{self.prefix}staffing:fclog:{utc_day}"
+
+    # checkout transactions feed (server/checkout/)
+    def checkout_transactions(self, utc_day: int) -> str:
+        """Hash "counter:minute" -> "transactions|busy seconds" for one UTC day (kept like minute buckets)."""
+        return f"{self.prefix}tx:{utc_day}"
+
+    def checkout_transaction_totals(self, utc_day: int) -> str:
+        """Hash t<minute> / b<minute> -> the mall's transactions / busy counter-seconds in that minute."""
+        return f"{self.prefix}txm:{utc_day}"
+
     # kiosks (server/kiosk) and assistance requests (server/assist)
     @property
     def kiosk_heartbeats(self) -> str:
