@@ -8,11 +8,13 @@ instead of counting with a model nobody measured.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parent
+# CAMERA_MODELS_DIR: a copy kept elsewhere (read-only system image, tests); it is checked the same way.
+MODELS_DIR = Path(os.environ.get("CAMERA_MODELS_DIR") or Path(__file__).resolve().parent)
 NOTICE = MODELS_DIR / "NOTICE"
 _SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
 

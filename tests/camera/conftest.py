@@ -11,6 +11,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PETS_DIR = ROOT.parent / "shared" / "data" / "PETS09-S2L1"
 PETS_VIDEO = PETS_DIR / "PETS09-S2L1.mp4"
 PETS_TRUTH = PETS_DIR / "counts.json"
+DEV_CLIPS = ("PETS09-S2L1", "KITTI-17", "TUD-Campus")
+
+
+def dev_clip(name: str) -> tuple[Path, Path]:
+    """(video, counts.json) of one dev clip in ../shared/data, or skip naming what is missing."""
+    d = ROOT.parent / "shared" / "data" / name
+    video, truth = d / f"{name}.mp4", d / "counts.json"
+    if not (video.is_file() and truth.is_file()):
+        pytest.skip(f"{name} footage not found at {d} (internal test data, not in the repo)")
+    return video, truth
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from camera.evaluate import match_events
-from tests.camera.conftest import ROOT
+from tests.camera.conftest import ROOT, dev_clip
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -55,3 +55,46 @@ def test_match_events_greedy_within_one_second():
             {"frame": 12, "direction": "right_to_left"}]
     s = match_events(pred, truth, 7.0)
     assert (s["tp"], s["fp"], s["fn"]) == (1, 2, 1)
+
+
+def test_several_clips_report_per_clip_and_pooled_figures():
+    (kv, kt), (tv, tt) = dev_clip("KITTI-17"), dev_clip("TUD-Campus")
+    res = run_cli("--video", str(kv), "--truth", str(kt), "--video", str(tv), "--truth", str(tt), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    clips, pooled = out["clips"], out["pooled"]
+    assert [c["video"] for c in clips] == [str(kv), str(tv)]
+    for c, truth in zip(clips, (kt, tt), strict=True):
+        truth_events = json.loads(truth.read_text())["whole_sequence"]["crossings"]["events"]
+        s = match_events(c["events"], truth_events, c["video_fps"])
+        assert (c["tp"], c["fp"], c["fn"], c["f1"]) == (s["tp"], s["fp"], s["fn"], s["f1"])
+        # missed/false events carry frames a person can look up; they add up to the counts
+        assert len(c["missed"]) == c["fn"] and len(c["false"]) == c["fp"]
+        truth_frames = {(e["frame"], e["direction"]) for e in truth_events}
+        assert all((e["frame"], e["direction"]) in truth_frames for e in c["missed"])
+    assert pooled["truth_events"] == 11 and pooled["tp"] == sum(c["tp"] for c in clips)
+    tp, fp, fn = pooled["tp"], pooled["fp"], pooled["fn"]
+    assert pooled["f1"] == 2 * tp / (2 * tp + fp + fn)  # pooled by events, not by averaging F1
+    human = run_cli("--video", str(kv), "--truth", str(kt), "--video", str(tv), "--truth", str(tt))
+    assert "pooled over 2 clips (11 events)" in human.stdout
+
+
+def test_config_file_is_validated_and_applied(tmp_path):
+    video, truth = dev_clip("TUD-Campus")
+    cfg = tmp_path / "cam.yaml"
+    cfg.write_text("detector: {name: openvino, model: person-detection-retail-0013}\nstride: 3\n")  # no line: the truth's
+    res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(cfg), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["stride"] == 3 and out["detect_fps"] == out["video_fps"] / 3
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tracker: {max_lost: 2}\n")
+    res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(bad), "--json")
+    assert res.returncode == 2 and "--config" in res.stderr and "tracker" in res.stderr and "Traceback" not in res.stderr
+    assert res.stdout == ""
+
+
+def test_unpaired_video_and_truth_are_refused(synthetic_clip):
+    video, truth = synthetic_clip
+    res = run_cli("--video", str(video), "--video", str(video), "--truth", str(truth))
+    assert res.returncode == 2 and "--video/--truth" in res.stderr and "Traceback" not in res.stderr
