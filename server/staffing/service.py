@@ -300,7 +300,7 @@ class StaffingService:
             "queue": fc.queue_length,
             "updated": sugg["time"],
         }
-        minute = int(ts // 60 * 60)
+        minute = end  # the rate "now" is the rate of the last complete minute
         pipe = self.r.pipeline(transaction=False)
         pipe.set(self.k_current, json.dumps(sugg))
         pipe.set(self.k_state, json.dumps(state.to_dict()))
