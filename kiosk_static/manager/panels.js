@@ -9,10 +9,31 @@ const el = (t, a, x) => Mgr.el(t, a, x);
 let suggestion = null;
 let dismissed = null;
 let accepted = null;  // the last accept seen on this screen, shown under the suggestion
+let fvaAt = 0;  // when forecast vs actual was last fetched
 
+// The server says whether a dismissal still holds (it lapses on a demand move or after a while);
+// right after dismissing, before the next recompute, the dismissed suggestion itself stays hidden.
 function isDismissed(s) {
-  return !!(dismissed && s && (dismissed.suggestion_time === s.time ||
-    (dismissed.suggested_open === s.suggested_open && dismissed.open_before === s.open_now)));
+  if (!s) return false;
+  if (s.dismissed) { dismissed = s.dismissed; return true; }
+  return !!(dismissed && dismissed.suggestion_time === s.time);
+}
+
+function fmtWait(sec) {
+  if (sec === null || sec === undefined) return "–";
+  return sec < 90 ? Mgr.fmtNum(sec, 0) + " s" : Mgr.fmtNum(sec / 60, 1) + " min";
+}
+
+function staffingExtras() {
+  // Rows this section adds under the figures: the checkout wait (the kiosks' figure) and forecast vs actual.
+  let box = $("st-extra");
+  if (!box) {
+    box = el("div", { id: "st-extra", class: "muted" });
+    box.append(el("div", { id: "st-wait" }), el("div", { id: "st-confidence" }),
+      el("table", { class: "mini", id: "st-fva" }));
+    $("st-model").after(box);
+  }
+  return box;
 }
 
 export function renderStaffing(s) {
@@ -38,29 +59,72 @@ export function renderStaffing(s) {
     const tr = el("tr", { class: o.counters === s.suggested_open ? "pick" : "" });
     tr.append(el("td", {}, String(o.counters)), el("td", {}, Mgr.fmtNum(100 * o.p_wait, 1) + " %"),
       el("td", {}, Mgr.fmtNum(100 * o.service_level, 1) + " %"),
-      el("td", {}, o.mean_wait_seconds === null ? "∞" : Mgr.fmtNum(o.mean_wait_seconds, 0) + " s"),
+      el("td", { title: o.wait_basis || "" }, fmtWait(o.mean_wait_seconds) +
+        (o.wait_basis && o.wait_basis !== "steady state" ? " *" : "")),
       el("td", {}, o.meets_target ? "✓" : "✗"));
     tb.append(tr);
   }
+  staffingExtras();
+  if (Date.now() - fvaAt > 60000) { fvaAt = Date.now(); loadForecastVsActual(); }
+  const w = s.wait || {};
+  const pub = s.public || {};
+  $("st-wait").textContent = "Checkout wait (as on the kiosks): " + (w.label || "–") +
+    (pub.queue !== null && pub.queue !== undefined ? " · " + pub.queue + " in the checkout area" : "") +
+    (w.basis ? " · " + w.basis : "");
+  $("st-wait").dataset.minutes = w.minutes === null || w.minutes === undefined ? "" : String(w.minutes);
+  const conf = ex.confidence || {};
+  const cal = ex.calibration || {};
+  $("st-confidence").textContent = "Forecast confidence: " + (conf.level || "–") +
+    ((conf.reasons || []).length ? " (" + conf.reasons.join("; ") + ")" : "") +
+    " · calibration: " + (cal.source || "–") + (cal.note ? " – " + cal.note : "");
   const reasons = $("st-reasons");
   Mgr.clear(reasons);
   for (const r of s.reasons || []) reasons.append(el("li", {}, r));
   const prep = $("st-prepare");
   Mgr.clear(prep);
   for (const p of s.prepare || []) prep.append(el("li", { class: "prepare" }, p.message));
+  if (s.shortfall) reasons.append(el("li", { class: "shortfall" }, "All " + s.shortfall.counters +
+    " counters open: wait about " + Mgr.fmtNum(s.shortfall.wait_minutes_now, 0) + " min now, " +
+    Mgr.fmtNum(s.shortfall.wait_minutes_in_15, 0) + " min in 15 min"));
   const hide = isDismissed(s);
   $("st-accept").disabled = hide || s.delta === 0;
   $("st-dismiss").disabled = hide || s.delta === 0;
   $("st-accept").textContent = s.delta > 0 ? "Accept: open " + s.delta : s.delta < 0 ? "Accept: close " + (-s.delta) : "Nothing to accept";
-  $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason
+  $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason +
+      (dismissed.text ? " (" + dismissed.text + ")" : "")
     : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
       (accepted.changed.length ? ": " + accepted.changed.join(", ") : "") : "";
 }
 
 export function setDecision(rec) {
   if (rec.action === "dismiss") { dismissed = rec; accepted = null; }
+  else if (rec.action === "lapse") { dismissed = null; }
   else { dismissed = null; accepted = rec; }
   renderStaffing(null);
+}
+
+/* Forecast against what the tills actually did (transactions feed) and what the cameras counted. */
+export async function loadForecastVsActual() {
+  try {
+    const res = await Mgr.api("/api/v1/checkout/transactions?minutes=120");
+    staffingExtras();
+    const t = $("st-fva");
+    Mgr.clear(t);
+    t.append(el("thead", {}, el("tr", {}, el("th", {}, "15 min from"), el("th", {}, "Forecast"),
+      el("th", {}, "Transactions"), el("th", {}, "Counted in"))));
+    const tb = el("tbody");
+    for (const b of res.bins.slice(-6)) {
+      tb.append(el("tr", {}, el("td", {}, b.start.slice(11, 16)), el("td", {}, b.forecast === null ? "–" : Mgr.fmtNum(b.forecast, 0)),
+        el("td", {}, b.transactions === null ? "no feed" : String(b.transactions)), el("td", {}, String(b.checkout_entries))));
+    }
+    t.append(tb);
+  } catch (e) { /* the panel works without it */ }
+}
+
+async function accept(confirm) {
+  const body = { time: suggestion.time, suggested_open: suggestion.suggested_open };
+  if (confirm) body.confirm = true;
+  return Mgr.api("/api/v1/staffing/accept", { method: "POST", body });
 }
 
 export async function loadStaffing() {
@@ -71,6 +135,7 @@ export async function loadStaffing() {
     if (last && last.action === "accept" && Date.now() / 1000 - last.ts < 3600) accepted = last;
     if (st.suggestion) renderStaffing(st.suggestion);
     else $("st-message").textContent = st.detail || "no suggestion yet";
+    loadForecastVsActual();
   } catch (e) { $("st-message").textContent = Mgr.errText(e); }
 }
 
@@ -79,7 +144,17 @@ export function wireStaffing() {
     if (!suggestion) return;
     $("st-accept").disabled = true;
     try {
-      const res = await Mgr.api("/api/v1/staffing/accept", { method: "POST", body: { time: suggestion.time, suggested_open: suggestion.suggested_open } });
+      let res;
+      try { res = await accept(false); } catch (e) {
+        if (!(e && e.status === 409 && e.body && e.body.field === "confirm")) throw e;
+        // A change of more than 3 counters at once: the manager confirms it.
+        if (!window.confirm(e.body.detail.replace(/; send confirm: true to go ahead$/, "") + ". Go ahead?")) {
+          $("st-decision").textContent = "Not accepted: " + e.body.detail.split(";")[0];
+          $("st-accept").disabled = false;
+          return;
+        }
+        res = await accept(true);
+      }
       setDecision(res.decision);
       renderCounters(res.counters, null);
       if (res.suggestion) renderStaffing(res.suggestion);
