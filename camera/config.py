@@ -7,6 +7,7 @@ validated here, and errors name the field.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.mall.schema import Point, check_line
 from core.validation import first_error, read_yaml_or_json
+
+log = logging.getLogger(__name__)
+REMOVED_DETECTORS = ("ssdlite", "yolo_tiny", "hog", "bgsub")  # replaced by person-detection-0201 on OpenVINO
 
 
 class NodeConfig(BaseModel):
@@ -37,6 +41,10 @@ class NodeConfig(BaseModel):
         from camera.detect import DETECTORS
 
         name = v.get("name", "openvino") if isinstance(v, dict) else v
+        if name in REMOVED_DETECTORS:
+            # A server config written before the upgrade must not stop a node: count with the default.
+            log.warning("detector %r was removed (docs/camera.md); using the default person detector", name)
+            return "auto"
         if name not in ("auto", "", *DETECTORS):
             raise ValueError(f"unknown detector {name!r}; choose one of {', '.join(DETECTORS)}")
         return v

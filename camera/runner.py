@@ -125,6 +125,7 @@ def main(args: argparse.Namespace) -> int:
         push_stop.set()
         push_thread.join(5)
         pusher.drain(time.monotonic() + 5)
+        pusher.heartbeat()  # last word: final spool depth and detector rate
         log.info("stopped; %d events delivered, %d waiting in the spool", pusher.delivered, spool.depth())
         if preview:
             preview.close()

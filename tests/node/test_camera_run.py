@@ -36,6 +36,8 @@ def test_camera_node_counts_real_footage_into_the_server(live: ServerProcess, to
     assert z["in_today"] + z["out_today"] == delivered  # every crossing arrived exactly once
     status = requests.get(f"{live.url}/api/v1/cameras/{CAM}/status", headers={"Authorization": f"Bearer {tok}"}, timeout=5).json()
     assert status["online"] is True and status["heartbeat"]["version"] and status["open_gaps"] == []
+    beat = status["heartbeat"]  # the detector rate the node chose: every frame of this 7 fps clip
+    assert beat["detect_stride"] == 1 and beat["detect_fps"] == pytest.approx(beat["fps"], rel=0.01)
     cached = json.loads((tmp_path / "spool.config.json").read_text())
     assert cached["in_side"] in ("left", "right")  # the server's config, cached for restarts during outages
 
