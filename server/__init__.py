@@ -45,14 +45,17 @@ def build_services(settings: Settings, mall: Mall) -> Services:
     kiosks = KioskRegistry(r, keys, mall)
     content_root = content_dir()
     content = load_content(mall, content_root)
+    assist = AssistStore(r, keys, settings.assist_max_per_hour)
     alerts = AlertEngine(r, keys, mall, notify.alert, camera_offline_seconds=settings.camera_offline_seconds,
-                         kiosk_offline_seconds=settings.kiosk_offline_seconds, kiosk_status=kiosks.status)
+                         kiosk_offline_seconds=settings.kiosk_offline_seconds, kiosk_status=kiosks.status,
+                         camera_grace_seconds=settings.camera_grace_seconds,
+                         assist_overdue=lambda now: assist.overdue(now, settings.assist_escalate_seconds))
     live.tick_hooks.append(alerts.tick)
     svc = Services(
         settings=settings, mall=mall, redis=r, keys=keys, metrics=metrics, counts=counts, reader=reader,
         notify=notify, live=live, camera_tokens=CameraTokens(r, keys), api_tokens=ApiTokens(r, keys), users=Users(r, keys),
         staffing=StaffingService(r, settings.key_prefix, mall, notify=notify, reader=reader.minutes_of),
-        assist=AssistStore(r, keys, settings.assist_min_gap_seconds), kiosks=kiosks,
+        assist=assist, kiosks=kiosks,
         engagement=Engagement(r, keys, tz),
         content=ContentWatcher(mall, content_root, content, _content_emitter(r, keys, notify), settings.content_poll_seconds),
         alerts=alerts,

@@ -74,5 +74,7 @@ class Settings:
     secure_cookies: bool = field(default_factory=lambda: _env_bool("SECURE_COOKIES", False))
     staffing: bool = field(default_factory=lambda: _env_bool("STAFFING_ENGINE", True))
     kiosk_offline_seconds: float = field(default_factory=lambda: _env_float("KIOSK_OFFLINE_SECONDS", 60.0))
-    assist_min_gap_seconds: float = field(default_factory=lambda: _env_float("ASSIST_MIN_GAP_SECONDS", 30.0))
+    assist_max_per_hour: int = field(default_factory=lambda: _env_int("ASSIST_MAX_PER_HOUR", 12))
+    assist_escalate_seconds: float = field(default_factory=lambda: _env_float("ASSIST_ESCALATE_SECONDS", 120.0))
+    camera_grace_seconds: float = field(default_factory=lambda: _env_float("CAMERA_GRACE_SECONDS", 60.0))
     content_poll_seconds: float = field(default_factory=lambda: _env_float("KIOSK_CONTENT_POLL_SECONDS", 1.0))

@@ -177,6 +177,7 @@ async function boot(user) {
     if (!ack || !ack.ok) Mgr.toLogin();
   }), $("conn"));
   socket.on("assist", (r) => MgrPanels.onAssist(r));
+  socket.on("assist_new", (r) => MgrPanels.onAssistNew(r));
   socket.on("counters", (m) => MgrPanels.renderCounters(m.counters, m.audit));
   if (isManager) {
     socket.on("zones", (m) => {

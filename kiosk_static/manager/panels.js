@@ -216,14 +216,15 @@ const alerts = {};
 function renderAlerts() {
   const ul = $("alerts");
   Mgr.clear(ul);
-  const list = Object.values(alerts).sort((a, b) => (a.state === "active" ? 0 : 1) - (b.state === "active" ? 0 : 1) || b.raised - a.raised);
+  const SEV = { critical: 3, warning: 2, info: 1 };  // the server's order: severity, then the newest raise or change
+  const list = Object.values(alerts).sort((a, b) => (SEV[b.severity] || 0) - (SEV[a.severity] || 0) || (b.since || b.raised) - (a.since || a.raised));
   let unacked = 0;
   for (const a of list) {
     if (a.state === "active") unacked++;
     ul.append(alertItem(a, true));
   }
   if (!list.length) ul.append(el("li", { class: "muted" }, "No active alerts"));
-  $("alert-count").textContent = String(list.length);
+  $("alert-count").textContent = String(unacked);  // the badge counts what nobody has acknowledged yet
   $("alert-badge").classList.toggle("hot", unacked > 0);
   const banner = $("alert-banner");
   const top = list.find((a) => a.state === "active");
@@ -265,7 +266,8 @@ export function onAlert(a) {
   if (a.state === "cleared") { delete alerts[a.id]; addHistory(a); }
   else {
     alerts[a.id] = a;
-    if (a.state === "active" && (!known || known.state !== "active" || (a.kind === "drift" && a.count !== known.count))) Mgr.beep(a.severity);
+    if (a.state === "active" && (!known || known.state !== "active" || known.severity !== a.severity ||
+        (a.kind === "drift" && a.count !== known.count))) Mgr.beep(a.severity);
   }
   renderAlerts();
 }
@@ -285,6 +287,11 @@ export async function loadAlerts() {
 // ---------------------------------------------------------------- assistance inbox
 const requests = {};
 let assistAvailable = true;
+let serverSkew = 0;  // server clock minus this browser's, from the inbox API's `now`
+let escalateAfter = null;  // seconds a request may wait unacknowledged before managers are alerted
+const waited = (r) => Math.max(0, (r.resolved_at || Date.now() / 1000 + serverSkew) - r.created);
+const fmtWaited = (s) => s < 60 ? Math.floor(s) + " s" : Math.floor(s / 60) + " min";
+setInterval(() => { if (Object.keys(requests).length) renderAssist(); }, 10000);  // keep "waiting" current
 function renderAssist() {
   const ul = $("assist");
   Mgr.clear(ul);
@@ -294,7 +301,10 @@ function renderAssist() {
     const z = Mgr.state.zones[r.zone];
     const li = el("li", { class: "req st-" + r.state, "data-request": r.id });
     li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + String(r.reason || "help").replace(/_/g, " ")));
-    li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · " + r.state + (r.by_name ? " by " + r.by_name : "")));
+    const late = r.state === "sent" && escalateAfter !== null && waited(r) >= escalateAfter;
+    li.classList.toggle("escalated", late);
+    li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · waiting " + fmtWaited(waited(r)) +
+      " · " + r.state + (r.by_name ? " by " + r.by_name : "") + (late ? " · escalated to managers" : "")));
     const acts = el("div", { class: "acts" });
     if (r.state === "sent") {
       const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
@@ -317,9 +327,18 @@ async function transition(id, action) {
 }
 
 export function onAssist(r) {
-  const isNew = !requests[r.id];
   requests[r.id] = r;
-  if (isNew && r.state === "sent") Mgr.beep("warning");
+  renderAssist();
+}
+
+/* `assist_new`: one ping per new request on every staff screen, a sound and a highlighted inbox. */
+export function onAssistNew(r) {
+  requests[r.id] = r;
+  Mgr.beep("warning");
+  const card = $("assist-card");
+  card.classList.add("ping");
+  card.dataset.pings = String(Number(card.dataset.pings || 0) + 1);
+  setTimeout(() => card.classList.remove("ping"), 8000);
   renderAssist();
 }
 
@@ -327,6 +346,8 @@ export async function loadAssist() {
   try {
     const res = await Mgr.api("/api/v1/assist?state=open");
     const list = Array.isArray(res) ? res : (res.requests || res.items || []);
+    if (typeof res.now === "number") serverSkew = res.now - Date.now() / 1000;
+    if (typeof res.escalate_after_seconds === "number") escalateAfter = res.escalate_after_seconds;
     for (const r of list) requests[r.id] = r;
   } catch (e) {
     if (e.status === 404 || e.status === 405) assistAvailable = false;

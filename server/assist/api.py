@@ -1,17 +1,22 @@
 """HTTP API of assistance requests and the `assist` Socket.IO event.
 
 POST /api/v1/assist                 public (kiosks): {zone, kiosk, reason} → 201 request; 429 + Retry-After
-GET  /api/v1/assist?state=open|all  manager or staff
+GET  /api/v1/assist?state=open|all  manager or staff: {requests (each with elapsed_seconds, ack_seconds), now,
+                                    escalate_after_seconds}
 POST /api/v1/assist/<id>/ack        manager or staff (CSRF header); by_name = the user's display name
 POST /api/v1/assist/<id>/resolve    manager or staff (CSRF header)
-Every change is sent as `assist` (the full request) to staff and to the kiosk that asked (server.live.notify).
+Every change is sent as `assist` (the full request) to staff and to the kiosk that asked, and a new request also
+as `assist_new` to staff (server.live.notify). A request still unacknowledged after ASSIST_ESCALATE_SECONDS
+becomes a manager alert (`assist:<id>`, server.manager.alerts).
 """
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, jsonify, request
 
-from server.assist.store import REASONS
+from server.assist.store import REASONS, elapsed
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.services import Services
@@ -33,6 +38,7 @@ def create_blueprint(svc: Services) -> Blueprint:
         if not isinstance(reason, str) or reason not in REASONS:
             raise ApiError(400, "invalid", "reason must be one of " + ", ".join(REASONS), "reason")
         req = svc.assist.create(zone, kiosk, reason)
+        svc.notify.assist_new(req)
         svc.notify.assist(req)
         return jsonify(req), 201
 
@@ -42,7 +48,9 @@ def create_blueprint(svc: Services) -> Blueprint:
         state = request.args.get("state", "open")
         if state not in ("open", "all"):
             raise ApiError(400, "invalid", "state must be open or all", "state")
-        return jsonify({"requests": svc.assist.list(state)})
+        now = time.time()
+        reqs = [{**q, **elapsed(q, now)} for q in svc.assist.list(state)]
+        return jsonify({"requests": reqs, "now": now, "escalate_after_seconds": svc.settings.assist_escalate_seconds})
 
     def _move(rid: str, state: str):  # type: ignore[no-untyped-def]
         if len(rid) > 32:

@@ -58,6 +58,10 @@ class Notifier:
         self._emit("assist", req, STAFF)
         self._emit("assist", req, kiosk_room(str(req["kiosk"])))
 
+    def assist_new(self, req: dict[str, Any]) -> None:
+        """`assist_new`: a new request was sent, so staff screens ping (sound and highlight) once per request."""
+        self._emit("assist_new", req, STAFF)
+
     # staff and managers
     def counters(self, counters: list[dict[str, Any]], audit: list[dict[str, Any]]) -> None:
         """`counters`: every counter's state and the latest audit entries."""

@@ -157,7 +157,10 @@ def create_blueprint(svc: Services) -> Blueprint:
         raw = request.args.get("limit", "50")
         if not raw.isdigit() or not 0 < int(raw) <= 1000:
             raise ApiError(400, "invalid", "limit must be an integer 1..1000", "limit")
-        return jsonify({"active": svc.alerts.active(), "history": svc.alerts.history(int(raw))})
+        active = svc.alerts.active()
+        return jsonify({"active": active, "unacknowledged": svc.alerts.unacknowledged(active),
+                        "history": svc.alerts.history(int(raw)),
+                        "order": "severity (critical, warning, info), then the newest raise or severity change"})
 
     @bp.post("/api/v1/manager/alerts/<path:alert_id>/ack")
     @require_role("manager")

@@ -177,9 +177,9 @@ class Keys:
         """The id of a kiosk's open request, if any."""
         return f"{self.prefix}assist:kiosk:{kiosk}:open"
 
-    def assist_kiosk_last(self, kiosk: str) -> str:
-        """The id of a kiosk's latest request; its TTL is the minimum gap between requests."""
-        return f"{self.prefix}assist:kiosk:{kiosk}:last"
+    def assist_kiosk_window(self, kiosk: str) -> str:
+        """Sorted set of a kiosk's request ids by creation time over the last hour (the hourly cap)."""
+        return f"{self.prefix}assist:kiosk:{kiosk}:hour"
 
     def assist_kiosk_latest(self, kiosk: str) -> str:
         """The id of a kiosk's latest request, kept a day for resync after a reconnect."""

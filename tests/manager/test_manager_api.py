@@ -163,18 +163,20 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis, prefix: 
     store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(1, now, n90, 0)], now)
     r.lpush(Keys(prefix).corrections, '{"area": "phones", "before": -2, "after": 0, "reason": "negative-clamp", "ts": 1}')
     raised = eng.tick(now)  # the first run takes stored corrections as history: no drift alert for them
-    assert [a["id"] for a in raised] == ["capacity90:fridges"] and raised[0]["severity"] == "warning"
+    assert [a["id"] for a in raised] == ["capacity:fridges"] and raised[0]["severity"] == "warning"
     assert eng.tick(now) == []  # no repeat while the condition holds
     store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(2, now, z.capacity - n90, 0)], now)
-    assert [a["id"] for a in eng.tick(now)] == ["capacity100:fridges"]
-    ack = eng.acknowledge("capacity100:fridges", {"username": "boss", "name": "Boss"}, now)
+    assert [(a["id"], a["severity"]) for a in eng.tick(now)] == [("capacity:fridges", "critical")]  # the same alert escalates
+    ack = eng.acknowledge("capacity:fridges", {"username": "boss", "name": "Boss"}, now)
     assert ack and ack["state"] == "acknowledged" and ack["acknowledged_by"] == "Boss"
-    # leave: below 95 % clears the 100 % alert, still ≥ 85 % keeps the 90 % one (hysteresis)
+    # leave: below 95 % steps the alert down to warning, still ≥ 85 % keeps it (hysteresis); the ack stays
     store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(3, now, 0, max(1, z.capacity // 10))], now)
-    cleared = eng.tick(now)
-    assert [(a["id"], a["state"]) for a in cleared] == [("capacity100:fridges", "cleared")]
+    down = eng.tick(now)
+    assert [(a["id"], a["severity"], a["acknowledged_by"]) for a in down] == [("capacity:fridges", "warning", "Boss")]
+    store.apply_batch("cam-fridges-1", "s", "fridges", [CountEvent.of(4, now, 0, z.capacity - max(1, z.capacity // 10))], now)
+    assert [(a["id"], a["state"]) for a in eng.tick(now)] == [("capacity:fridges", "cleared")]
     hist = eng.history()
-    assert hist[0]["id"] == "capacity100:fridges" and hist[0]["acknowledged_by"] == "Boss" and hist[0]["cleared"]
+    assert hist[0]["id"] == "capacity:fridges" and hist[0]["acknowledged_by"] == "Boss" and hist[0]["cleared"]
 
     # camera: silent for ≥ 30 s after having reported; never-seen cameras do not alert
     store.heartbeat("cam-tv-theatre-85-1", {"fps": 10}, now=now - 31)
@@ -195,7 +197,7 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis, prefix: 
     assert done and done["state"] == "cleared"
     assert "drift:smart-kitchen" not in {a["id"] for a in eng.active()}
     assert eng.acknowledge("nope", {"username": "boss"}) is None
-    assert {a["id"] for a in emitted} >= {"capacity90:fridges", "capacity100:fridges", "camera:cam-tv-theatre-85-1", "drift:smart-kitchen"}
+    assert {a["id"] for a in emitted} >= {"capacity:fridges", "camera:cam-tv-theatre-85-1", "drift:smart-kitchen"}
 
 
 def test_alert_engine_kiosk_offline(r: redis.Redis, prefix: str) -> None:

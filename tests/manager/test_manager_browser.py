@@ -82,7 +82,7 @@ def test_map_shows_every_zone_and_an_ingest_recolours_it_within_a_second(live: S
         page.select_option("#f-cat", "")
 
         # the capacity alert is raised by the engine (tick ≤ 2 s) and shown with its zone outlined
-        expect(page.locator("#alerts li.alert[data-alert='capacity90:fridges']")).to_be_visible(timeout=6000)
+        expect(page.locator("#alerts li.alert.sev-warning[data-alert='capacity:fridges']")).to_be_visible(timeout=6000)
         expect(page.locator("#alert-banner")).to_contain_text("90 %")
 
         # zone detail: occupancy, last hour, the curve vs last week, camera health
@@ -234,7 +234,7 @@ def test_accept_opens_counters_kiosks_follow_and_a_silent_camera_raises_an_alert
             page.reload()
             page.wait_for_selector("#conn.online")
             expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
-            expect(page.locator("#alerts li.alert[data-kind=capacity100]").first).to_be_visible(timeout=6000)
+            expect(page.locator("#alerts li.alert.sev-critical[data-kind=capacity]").first).to_be_visible(timeout=6000)
             page.wait_for_timeout(500)
             _shot(page, "manager-overview-1920x1080.png")
             assert errors == [], errors
