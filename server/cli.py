@@ -121,6 +121,23 @@ def register(app: Flask, svc: Services) -> None:
             raise click.UsageError(f"no user {username!r}")
         click.echo(f"deleted {username}")
 
+    @users.command("passwd")
+    @click.argument("username")
+    @click.password_option(envvar="NEW_USER_PASSWORD")
+    def users_passwd(username: str, password: str) -> None:
+        """Set a new password; every session of the user ends."""
+        try:
+            ended = svc.users.set_password(username, password)
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"password changed for {username}; {ended} session(s) ended")
+
+    @users.command("logout")
+    @click.argument("username")
+    def users_logout(username: str) -> None:
+        """Log a user out everywhere (every session ends at once)."""
+        click.echo(f"{svc.users.sessions.end_all(username)} session(s) of {username} ended")
+
     @demo.command("setup")
     @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
     def demo_setup(out_dir: str) -> None:

@@ -9,6 +9,7 @@ import time
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from server.auth.sessions import Sessions
 from server.store.keys import Keys
 
 ROLES = ("manager", "staff")
@@ -22,8 +23,11 @@ class UserError(ValueError):
 
 
 class Users:
+    """Accounts and their live sessions: replacing a password or removing a user ends every session of theirs."""
+
     def __init__(self, r: redis.Redis, keys: Keys) -> None:
         self.r, self.keys = r, keys
+        self.sessions = Sessions(r, keys)
 
     def create(self, username: str, password: str, role: str, display_name: str | None = None, replace: bool = False) -> None:
         if not USERNAME.match(username):
@@ -35,11 +39,25 @@ class Users:
         record = {"hash": generate_password_hash(password), "role": role, "name": display_name or username, "created": time.time()}
         if replace:
             self.r.hset(self.keys.users, username, json.dumps(record))
+            self.sessions.end_all(username)
         elif not self.r.hsetnx(self.keys.users, username, json.dumps(record)):
             raise UserError(f"username: {username!r} already exists")
 
     def delete(self, username: str) -> bool:
-        return bool(self.r.hdel(self.keys.users, username))
+        gone = bool(self.r.hdel(self.keys.users, username))
+        self.sessions.end_all(username)
+        return gone
+
+    def set_password(self, username: str, password: str) -> int:
+        """New password; ends every session of the user (returns how many were live)."""
+        rec = self.get(username)
+        if rec is None:
+            raise UserError(f"username: no user {username!r}")
+        if len(password) < 8:
+            raise UserError("password: at least 8 characters")
+        rec["hash"] = generate_password_hash(password)
+        self.r.hset(self.keys.users, username, json.dumps(rec))
+        return self.sessions.end_all(username)
 
     def get(self, username: str) -> dict | None:
         raw = self.r.hget(self.keys.users, username)

@@ -7,8 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, session, url_for
 
-from server.auth.guard import check_same_origin, csrf_token, current_user
+from server.auth.guard import check_same_origin, csrf_token, current_user, require_role
+from server.auth.sessions import RevocableSessionInterface
 from server.auth.throttle import LoginThrottle
+from server.auth.users import UserError
+from server.errors import ApiError
 from server.services import Services
 
 
@@ -29,6 +32,10 @@ def _safe_next(target: str | None) -> str:
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("auth", __name__)
     throttle = LoginThrottle(svc.redis, svc.keys)
+    sessions = svc.users.sessions
+    lifetime = svc.settings.session_minutes * 60
+    # Sessions are this feature's: the app reads every session cookie through the revocation check.
+    bp.record_once(lambda state: setattr(state.app, "session_interface", RevocableSessionInterface(sessions)))
 
     @bp.get("/login")
     def login():  # type: ignore[no-untyped-def]
@@ -55,8 +62,10 @@ def create_blueprint(svc: Services) -> Blueprint:
             throttle.failed(ip, username)
             return redirect(url_for("auth.login", error="1", next=nxt or None))
         throttle.succeeded(ip, username)
+        sessions.end(session.get("sid"))
         session.clear()
         session.permanent = True
+        session["sid"] = sessions.start(username, lifetime)
         session["user"] = {"username": username, "role": rec["role"], "name": rec["name"]}
         session["login_at"] = time.time()
         csrf_token()
@@ -66,6 +75,7 @@ def create_blueprint(svc: Services) -> Blueprint:
     @bp.post("/logout")
     def logout():  # type: ignore[no-untyped-def]
         check_same_origin()  # POST only, from this site: a link or another site cannot log a user out
+        sessions.end(session.get("sid"))
         session.clear()
         return redirect(url_for("auth.login"))
 
@@ -76,5 +86,33 @@ def create_blueprint(svc: Services) -> Blueprint:
         if user is None:
             return jsonify({"user": None})
         return jsonify({"user": user, "csrf": csrf_token()})
+
+    @bp.post("/api/v1/session/logout-all")
+    @require_role("manager", "staff")
+    def logout_everywhere():  # type: ignore[no-untyped-def]
+        """End every session of this user, on every device (this one included)."""
+        ended = sessions.end_all(current_user()["username"])  # type: ignore[index]
+        session.clear()
+        return jsonify({"ok": True, "ended": ended})
+
+    @bp.post("/api/v1/session/password")
+    @require_role("manager", "staff")
+    def change_password():  # type: ignore[no-untyped-def]
+        """{current, new}: a new password ends every session of this user (log in again with it)."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid", "send a JSON object {current, new}", "body")
+        username = current_user()["username"]  # type: ignore[index]
+        current, new = body.get("current"), body.get("new")
+        if not isinstance(current, str) or svc.users.authenticate(username, current) is None:
+            raise ApiError(400, "wrong_password", "the current password is not right", "current")
+        if not isinstance(new, str):
+            raise ApiError(400, "invalid", "new must be a string of at least 8 characters", "new")
+        try:
+            ended = svc.users.set_password(username, new)
+        except UserError as exc:
+            raise ApiError(400, "invalid", str(exc), "new") from None
+        session.clear()
+        return jsonify({"ok": True, "ended": ended})
 
     return bp

@@ -74,6 +74,14 @@ class Keys:
     def users(self) -> str:
         return f"{self.prefix}users"
 
+    def session(self, digest: str) -> str:
+        """A live login session (value: username; TTL: the session lifetime), by the hash of its cookie id."""
+        return f"{self.prefix}sess:{digest}"
+
+    def user_sessions(self, username: str) -> str:
+        """Set of a user's live session hashes, so a password change or removal can end them all."""
+        return f"{self.prefix}sess:user:{username}"
+
     def login_failures(self, ip: str, username: str) -> str:
         """Failed logins from one address for one username (the lock is the same key + ':lock')."""
         return f"{self.prefix}login:fail:{ip}:{username.lower()[:64]}"
