@@ -356,20 +356,53 @@ export async function loadAssist() {
 }
 
 // ---------------------------------------------------------------- export
+let exportZones = [];  // chosen by a zone picker through setExportZones; empty = every zone and the whole mall
+let exportUpdate = () => {};
+export function setExportZones(ids) { exportZones = ids.slice(); exportUpdate(); }
+
 export function wireExport(today) {
   const from = $("ex-from"), to = $("ex-to");
   from.value = to.value = today;
   from.max = to.max = today;
+  let problem = "";
+  const query = () => "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value || from.value) +
+    (exportZones.length ? "&zones=" + encodeURIComponent(exportZones.join(",")) : "");
   const update = () => {
-    const q = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value || from.value);
+    const q = query();
     $("ex-csv").href = "/api/v1/manager/export.csv?" + q;
     $("ex-json").href = "/api/v1/manager/export?" + q;
-    const ok = from.value && (!to.value || to.value >= from.value);
-    $("ex-note").textContent = ok ? "entries, exits and occupancy per zone per hour, " + from.value + " – " + (to.value || from.value) : "“To” must not be before “From”.";
-    $("ex-csv").classList.toggle("disabled", !ok);
+    problem = !from.value ? "Choose a “From” date." :
+      (from.value > today || (to.value || "") > today) ? "Dates after today (" + today + ", mall time) have no data yet." :
+      (to.value && to.value < from.value) ? "“To” must not be before “From”." : "";
+    $("ex-note").textContent = problem || "entries, exits and occupancy per zone per hour, " + from.value + " – " + (to.value || from.value);
+    $("ex-note").classList.toggle("error", !!problem);
+    for (const id of ["ex-csv", "ex-json"]) $(id).classList.toggle("disabled", !!problem);
   };
+  // Fetch first, so a refusal is shown in the form (its `detail`) instead of a raw JSON page.
+  const fetchThen = async (ev, link) => {
+    ev.preventDefault();
+    if (problem) return;
+    try {
+      const res = await fetch(link.href, { cache: "no-store" });
+      if (!res.ok) {
+        let detail = "export failed (" + res.status + ")";
+        try { detail = (await res.json()).detail || detail; } catch (e) { /* not JSON */ }
+        $("ex-note").textContent = detail;
+        $("ex-note").classList.add("error");
+        return;
+      }
+      const url = URL.createObjectURL(await res.blob());
+      const a = el("a", { href: url, download: link.id === "ex-csv" ? "footfall-" + from.value + ".csv" : "footfall-" + from.value + ".json" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) { $("ex-note").textContent = "Network unavailable; try again."; }
+  };
+  for (const id of ["ex-csv", "ex-json"]) $(id).addEventListener("click", (ev) => fetchThen(ev, $(id)));
   from.addEventListener("change", update);
   to.addEventListener("change", update);
+  exportUpdate = update;
   update();
 }
 

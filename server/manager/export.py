@@ -5,17 +5,22 @@ entries − exits within the business day, clamped at 0 after every hour, read a
 The running net restarts at 0 at 00:00 of every date and again at the start of the hour that contains
 the opening time (the store resets live occupancy at opening). So for a mall opening at 10:00 the
 occupancy of hour 10 is max(0, in₁₀ − out₁₀), of hour 11 max(0, occ₁₀ + in₁₁ − out₁₁), and so on.
+
+Hours of today that have not started are left empty (null in JSON, an empty cell in CSV): nothing was
+counted yet, and carrying the occupancy forward would report people who are not there. The current hour
+holds what was counted so far. Dates after today are refused (400, naming `from` or `to`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.mall.schema import MALL_AREA, Mall
 from server.errors import ApiError
+from server.store.keys import HOUR_TTL_SECONDS
 from server.store.reads import Reader
 
 MAX_DAYS = 366
@@ -40,19 +45,25 @@ def _bad(raw: str, name: str) -> date:
 def parse_range(args: Any, today: date) -> tuple[date, date]:
     first = parse_day(args.get("from"), "from")
     last = parse_day(args.get("to"), "to", default=first)
+    if first > today:
+        raise ApiError(400, "out_of_range", f"from ({first}) is in the future: the last day with data is today, "
+                       f"{today} (mall time)", "from")
     if last < first:
         raise ApiError(400, "invalid", f"to ({last}) is before from ({first})", "to")
+    if last > today:
+        raise ApiError(400, "out_of_range", f"to ({last}) is in the future: the last day with data is today, "
+                       f"{today} (mall time)", "to")
     if (last - first).days + 1 > MAX_DAYS:
         raise ApiError(400, "out_of_range", f"at most {MAX_DAYS} days per export", "to")
-    if first > today:
-        raise ApiError(400, "out_of_range", f"from ({first}) is in the future", "from")
     return first, last
 
 
-def parse_areas(raw: str | None, mall: Mall) -> list[str]:
-    if not raw:
+def parse_areas(raw: str | list[str] | None, mall: Mall) -> list[str]:
+    """`zones=a,b` or `zones=a&zones=b` (or both); empty = every zone and the whole mall."""
+    parts = [p for p in (raw if isinstance(raw, list) else [raw]) if p]
+    areas = [a.strip() for part in parts for a in part.split(",") if a.strip()]
+    if not parts:
         return [z.id for z in mall.zones] + [MALL_AREA]
-    areas = [a.strip() for a in raw.split(",") if a.strip()]
     for a in areas:
         if a != MALL_AREA and mall.zone(a) is None:
             raise ApiError(400, "invalid", f"unknown zone {a[:64]!r}", "zones")
@@ -61,8 +72,21 @@ def parse_areas(raw: str | None, mall: Mall) -> list[str]:
     return areas
 
 
-def rows(reader: Reader, mall: Mall, areas: list[str], first: date, last: date) -> list[dict[str, Any]]:
+def options(mall: Mall, today: date) -> dict[str, Any]:
+    """The export form's choices: dates from the hour buckets' retention up to today, and every area."""
+    zones = [{"id": z.id, "name_en": z.name_en, "name_zh": z.name_zh, "floor": z.floor, "category": z.category}
+             for z in mall.zones]
+    return {"today": today.isoformat(), "earliest": (today - timedelta(days=HOUR_TTL_SECONDS // 86400 - 1)).isoformat(),
+            "max_days": MAX_DAYS, "timezone": mall.mall.timezone, "formats": ["csv", "json"], "columns": COLUMNS,
+            "zones": [*zones, {"id": MALL_AREA, "name_en": "Whole mall", "name_zh": "全场", "floor": None, "category": None}],
+            "zones_parameter": "zones=a,b (or zones=a&zones=b); omitted = every zone and the whole mall"}
+
+
+def rows(reader: Reader, mall: Mall, areas: list[str], first: date, last: date,
+         now: datetime | None = None) -> list[dict[str, Any]]:
+    """`now` (mall-local): hours after its hour are not carried forward but left empty."""
     opening_hour = mall.mall.opening_time.hour
+    cutoff = (now.date().isoformat(), now.hour) if now is not None else None
     raw = reader.hourly_range(areas, datetime.combine(first, time(0)), datetime.combine(last, time(0)))
     out: list[dict[str, Any]] = []
     occ: dict[tuple[str, str], int] = {}
@@ -73,8 +97,11 @@ def rows(reader: Reader, mall: Mall, areas: list[str], first: date, last: date) 
             occ[key] = 0
         occ[key] = max(0, occ.get(key, 0) + int(r["in"]) - int(r["out"]))  # type: ignore[call-overload]
         z = mall.zone(area)
-        out.append({"date": day, "hour": hour, "zone": area, "name_en": z.name_en if z else "Whole mall",
-                    "floor": z.floor if z else None, "entries": r["in"], "exits": r["out"], "occupancy": occ[key]})
+        row = {"date": day, "hour": hour, "zone": area, "name_en": z.name_en if z else "Whole mall",
+               "floor": z.floor if z else None, "entries": r["in"], "exits": r["out"], "occupancy": occ[key]}
+        if cutoff is not None and (day, hour) > cutoff:
+            row.update(entries=None, exits=None, occupancy=None)
+        out.append(row)
     return out
 
 

@@ -16,7 +16,7 @@ from core.mall.schema import MALL_AREA
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.live.payloads import camera_summaries, manager_zone
-from server.manager import export
+from server.manager import export, report
 from server.manager.series import binned, day_curve, footfall_today
 from server.services import Services
 from server.store.clock import local
@@ -124,10 +124,17 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     # -- export ------------------------------------------------------------------------------
     def _export_rows() -> tuple[list[dict[str, Any]], str, str]:
+        now = local(time.time(), tz)
+        first, last = export.parse_range(request.args, now.date())
+        areas = export.parse_areas(request.args.getlist("zones"), mall)
+        return export.rows(svc.reader, mall, areas, first, last, now), first.isoformat(), last.isoformat()
+
+    @bp.get("/api/v1/manager/export/options")
+    @require_role("manager")
+    def export_options():  # type: ignore[no-untyped-def]
+        """What the export form needs: the allowed dates (mall time) and the zones to pick from."""
         today = local(time.time(), tz).date()
-        first, last = export.parse_range(request.args, today)
-        areas = export.parse_areas(request.args.get("zones"), mall)
-        return export.rows(svc.reader, mall, areas, first, last), first.isoformat(), last.isoformat()
+        return jsonify(export.options(mall, today))
 
     @bp.get("/api/v1/manager/export")
     @require_role("manager")
@@ -140,7 +147,8 @@ def create_blueprint(svc: Services) -> Blueprint:
         data, first, last = _export_rows()
         return jsonify({"from": first, "to": last, "timezone": tz, "columns": export.COLUMNS, "rows": data,
                         "occupancy_definition": "running net of entries - exits within the business day, clamped at 0, "
-                                                "at the end of each hour; restarts at 00:00 and at the opening hour"})
+                                                "at the end of each hour; restarts at 00:00 and at the opening hour",
+                        "future_hours": "hours of today that have not started are null (not carried forward)"})
 
     @bp.get("/api/v1/manager/export.csv")
     @require_role("manager")
@@ -148,6 +156,29 @@ def create_blueprint(svc: Services) -> Blueprint:
         data, first, last = _export_rows()
         name = f"footfall-{first}" + (f"-to-{last}" if last != first else "") + ".csv"
         return Response(export.to_csv(data), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+    # -- date-range report -------------------------------------------------------------------
+    def _report() -> dict[str, Any]:
+        now = time.time()
+        first, last = export.parse_range(request.args, local(now, tz).date())
+        areas = export.parse_areas(request.args.getlist("zones"), mall)
+        return report.build(svc.reader, mall, areas, first, last, now, svc.staffing.transactions.minutes)
+
+    @bp.get("/api/v1/manager/report")
+    @require_role("manager")
+    def report_json():  # type: ignore[no-untyped-def]
+        fmt = request.args.get("format", "json")
+        if fmt not in ("json", "csv"):
+            raise ApiError(400, "invalid", "format must be json or csv", "format")
+        return report_csv() if fmt == "csv" else jsonify(_report())
+
+    @bp.get("/api/v1/manager/report.csv")
+    @require_role("manager")
+    def report_csv():  # type: ignore[no-untyped-def]
+        rep = _report()
+        name = f"report-{rep['from']}" + (f"-to-{rep['to']}" if rep["to"] != rep["from"] else "") + ".csv"
+        return Response(report.to_csv(rep), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
     # -- alerts ------------------------------------------------------------------------------
