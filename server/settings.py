@@ -78,3 +78,6 @@ class Settings:
     assist_escalate_seconds: float = field(default_factory=lambda: _env_float("ASSIST_ESCALATE_SECONDS", 120.0))
     camera_grace_seconds: float = field(default_factory=lambda: _env_float("CAMERA_GRACE_SECONDS", 60.0))
     content_poll_seconds: float = field(default_factory=lambda: _env_float("KIOSK_CONTENT_POLL_SECONDS", 1.0))
+    # login throttling and client addresses (server/auth/throttle.py): how many reverse proxies in front append
+    # to X-Forwarded-For; 0 = X-Forwarded-For is ignored and the socket's peer is the client
+    trusted_proxies: int = field(default_factory=lambda: _env_int("TRUSTED_PROXIES", 0))

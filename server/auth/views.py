@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, session, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory, session, url_for
 
+from server.auth.devices import COOKIE as DEVICE_COOKIE
+from server.auth.devices import MAX_AGE_SECONDS as DEVICE_MAX_AGE
+from server.auth.devices import KnownDevices
 from server.auth.guard import check_same_origin, csrf_token, current_user, require_role
 from server.auth.sessions import RevocableSessionInterface
-from server.auth.throttle import LoginThrottle
+from server.auth.throttle import LoginThrottle, client_address
 from server.auth.users import UserError
 from server.errors import ApiError
 from server.services import Services
@@ -29,9 +35,21 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+_ERROR_LINE = re.compile(r'<p id="error"[^>]*>.*?</p>', re.S)
+
+
+def _throttled_page(pages_dir: str, wait: int) -> Response:
+    """The login form again, with the wait in its error line (a person sees a form, not JSON)."""
+    page = (Path(pages_dir) / "login.html").read_text(encoding="utf-8")
+    message = html.escape(f"Too many failed logins from here. Try again in {wait} s.")
+    page = _ERROR_LINE.sub(f'<p id="error" class="error" role="alert">{message}</p>', page, count=1)
+    return Response(page, status=429, mimetype="text/html", headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
+
+
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("auth", __name__)
     throttle = LoginThrottle(svc.redis, svc.keys)
+    devices = KnownDevices(svc.settings.secret_key)
     sessions = svc.users.sessions
     lifetime = svc.settings.session_minutes * 60
     # Sessions are this feature's: the app reads every session cookie through the revocation check.
@@ -50,18 +68,20 @@ def create_blueprint(svc: Services) -> Blueprint:
         username = request.form.get("username", "")
         password = request.form.get("password", "")
         nxt = request.form.get("next") or request.args.get("next")
-        ip = request.remote_addr or "?"
-        wait = throttle.retry_after(ip, username)
+        address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), svc.settings.trusted_proxies)
+        device_cookie = request.cookies.get(DEVICE_COOKIE)
+        attempt = throttle.attempt(address, username, devices.device_for(device_cookie, username))
+        wait = throttle.retry_after(attempt)
         if wait:
-            resp = jsonify({"error": "too_many_attempts", "detail": f"too many failed logins; try again in {wait} s", "field": "username"})
-            resp.status_code = 429
-            resp.headers["Retry-After"] = str(wait)
-            return resp
+            if request.accept_mimetypes.best == "application/json":
+                raise ApiError(429, "too_many_attempts", f"too many failed logins; try again in {wait} s", "username",
+                               retry_after=wait)
+            return _throttled_page(current_app.config["PAGES_DIR"], wait)
         rec = svc.users.authenticate(username, password)
         if rec is None:
-            throttle.failed(ip, username)
+            throttle.failed(attempt)
             return redirect(url_for("auth.login", error="1", next=nxt or None))
-        throttle.succeeded(ip, username)
+        throttle.succeeded(attempt)
         sessions.end(session.get("sid"))
         session.clear()
         session.permanent = True
@@ -69,7 +89,10 @@ def create_blueprint(svc: Services) -> Blueprint:
         session["user"] = {"username": username, "role": rec["role"], "name": rec["name"]}
         session["login_at"] = time.time()
         csrf_token()
-        return redirect(_safe_next(nxt))
+        resp = redirect(_safe_next(nxt))
+        resp.set_cookie(DEVICE_COOKIE, devices.remember(device_cookie, username), max_age=DEVICE_MAX_AGE, httponly=True,
+                        samesite="Lax", secure=svc.settings.secure_cookies, path="/login")
+        return resp
 
 
     @bp.post("/logout")

@@ -82,9 +82,10 @@ class Keys:
         """Set of a user's live session hashes, so a password change or removal can end them all."""
         return f"{self.prefix}sess:user:{username}"
 
-    def login_failures(self, ip: str, username: str) -> str:
-        """Failed logins from one address for one username (the lock is the same key + ':lock')."""
-        return f"{self.prefix}login:fail:{ip}:{username.lower()[:64]}"
+    def login_throttle(self, scope: str) -> str:
+        """Failed logins in one scope (ip:<addr>, pair:<addr>:<user>, acct:<user>, dev:<device>:<user>);
+        the scope's lock is the same key + ':lock'."""
+        return f"{self.prefix}login:fail:{scope}"
 
     # misc
     @property
