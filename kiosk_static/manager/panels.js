@@ -145,7 +145,10 @@ export function wireStaffing() {
     $("st-accept").disabled = true;
     try {
       let res;
-      try { res = await accept(false); } catch (e) {
+      const big = Math.abs(suggestion.delta) > 3;  // the server asks to confirm a change of more than 3 counters
+      if (big && !window.confirm("This " + (suggestion.delta > 0 ? "opens " : "closes ") + Math.abs(suggestion.delta) +
+          " counters at once. Go ahead?")) { $("st-accept").disabled = false; return; }
+      try { res = await accept(big); } catch (e) {
         if (!(e && e.status === 409 && e.body && e.body.field === "confirm")) throw e;
         // A change of more than 3 counters at once: the manager confirms it.
         if (!window.confirm(e.body.detail.replace(/; send confirm: true to go ahead$/, "") + ". Go ahead?")) {
