@@ -28,7 +28,7 @@ async function refreshCheckout() {
   try { st.checkout = await getJSON("/api/v1/kiosk/checkout"); renderCheckout(); } catch (e) { /* offline: keep the last figures */ }
 }
 
-let assistRetryAt = 0; // the server allows one request per kiosk every 30 s; don't send what it would refuse
+let assistRetryAt = 0; // set only from the server's 429 Retry-After (request still open, or the hourly cap)
 export async function callStaff(reason) {
   st.assistNote = "";
   const wait = Math.ceil((assistRetryAt - Date.now()) / 1000);
@@ -36,7 +36,7 @@ export async function callStaff(reason) {
   try {
     const r = await fetch("/api/v1/assist", { method: "POST", headers: { "Content-Type": "application/json" },
                                               body: JSON.stringify({ zone: zoneId, kiosk: KIOSK, reason }) });
-    if (r.status === 201) { st.assist = await r.json(); assistRetryAt = Date.now() + 30000; }
+    if (r.status === 201) { st.assist = await r.json(); assistRetryAt = 0; }
     else if (r.status === 429) {
       const ra = Number(r.headers.get("Retry-After")) || 30;
       assistRetryAt = Date.now() + ra * 1000;
@@ -74,7 +74,11 @@ export function connectLive() {
   socket.on("checkout", (c) => {  // a full summary (counters changed) or the staffing engine's public part
     if (c && c.source) { st.checkout = c; renderCheckout(); } else refreshCheckout();
   });
-  socket.on("assist", (a) => { if (a && a.kiosk === KIOSK) { st.assist = a; st.assistNote = ""; renderAssist(); } });
+  socket.on("assist", (a) => {
+    if (!a || a.kiosk !== KIOSK) return;
+    if (a.state === "resolved") assistRetryAt = 0;  // nothing pending: the shopper may call again at once
+    st.assist = a; st.assistNote = ""; renderAssist();
+  });
   setInterval(() => { if (socket.connected) heartbeat(socket); }, HEARTBEAT_S * 1000);
   return socket;
 }
