@@ -98,3 +98,12 @@ def test_unpaired_video_and_truth_are_refused(synthetic_clip):
     video, truth = synthetic_clip
     res = run_cli("--video", str(video), "--video", str(video), "--truth", str(truth))
     assert res.returncode == 2 and "--video/--truth" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_config_without_a_line_works_with_a_truth_line_below_the_frame(tmp_path):
+    video, truth = dev_clip("PETS09-S2L1")  # its truth line runs to y = 700 of 576 (feet below the frame)
+    cfg = tmp_path / "cam.json"
+    cfg.write_text('{"stride": 40}')
+    res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(cfg), "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["stride"] == 40
