@@ -1,4 +1,10 @@
-"""One way to open Redis for the whole server."""
+"""One way to open Redis for the whole server.
+
+Retries are only safe before a command reaches Redis. redis-py's own retry re-sends a command after a read
+timeout, so a write that Redis was merely slow to answer (stalled for 8 s) ran twice. Here a command is retried
+only when it failed while connecting or during the health-check PING, i.e. before any of its bytes were
+written; once sent, a timeout or a dropped connection is reported to the caller (503) and never repeated.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,34 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 
+class NotSent(redis.exceptions.ConnectionError):
+    """The command was not written to Redis (connecting or the health check failed): safe to retry."""
+
+
+class WriteOnceConnection(redis.Connection):
+    """A TCP connection that tells failures before sending (retried) from failures after (never retried)."""
+
+    def send_packed_command(self, command, check_health: bool = True) -> None:  # type: ignore[no-untyped-def]
+        try:
+            if not self._sock:
+                self.connect()
+            if check_health:
+                self.check_health()
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            if isinstance(exc, NotSent):
+                raise
+            raise NotSent(str(exc)) from exc
+        super().send_packed_command(command, check_health=False)
+
+
 def connect(url: str, max_connections: int = 256) -> redis.Redis:
-    """Short timeouts and retries so a Redis restart costs a few failed requests, not hung threads.
+    """Short timeouts so a stalled or restarted Redis costs a few failed requests, not hung threads.
     A blocking pool: under a burst, requests wait briefly for a connection instead of failing."""
+    extra = {"connection_class": WriteOnceConnection} if url.startswith("redis://") else {}
     pool = redis.BlockingConnectionPool.from_url(
         url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15,
         max_connections=max_connections, timeout=5,
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
-        retry_on_error=[redis.exceptions.ConnectionError, redis.exceptions.TimeoutError],
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3, supported_errors=(NotSent,)),
+        **extra,
     )
     return redis.Redis(connection_pool=pool)

@@ -18,6 +18,8 @@ from server.ingest.tokens import ApiTokens
 
 def current_user() -> dict[str, Any] | None:
     """The session's user, or None when anonymous or expired."""
+    if getattr(session, "unverified", False):  # the session check could not reach Redis: neither in nor out
+        raise ApiError(503, "unavailable", "cannot check the login: the data store is unreachable; retry later")
     user = session.get("user")
     if not user:
         return None

@@ -61,6 +61,12 @@ class Sessions:
         return sum(int(n) for n in pipe.execute()[:-1])
 
 
+class UnverifiedSession(SecureCookieSession):
+    """Empty stand-in for a login cookie Redis could not check: trusted with nothing, and the cookie is kept."""
+
+    unverified = True
+
+
 class RevocableSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, but a cookie whose session was ended reads as an empty session.
     Used for HTTP requests and, through Flask-SocketIO's managed sessions, for sockets (checked on connect)."""
@@ -75,7 +81,7 @@ class RevocableSessionInterface(SecureCookieSessionInterface):
             return sess
         try:
             live = self.sessions.active(sess.get("sid"), str(user.get("username", "")))
-        except redis.RedisError as exc:  # fail closed; the cookie is left alone, so the login is back with Redis
-            log.warning("session check failed, treating the request as anonymous: %r", exc)
-            live = False
+        except redis.RedisError as exc:  # fail closed (current_user answers 503); the cookie is left alone
+            log.warning("session check failed: %r", exc)
+            return UnverifiedSession()
         return sess if live else self.session_class()
