@@ -40,13 +40,15 @@ class Preview:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True, name="preview").start()
 
-    def show(self, frame: np.ndarray, boxes: np.ndarray | None, line_px: tuple[tuple[int, int], tuple[int, int]],
+    def show(self, frame: np.ndarray, tracks: list[tuple[int, np.ndarray]], line_px: tuple[tuple[int, int], tuple[int, int]],
              counts: dict[str, int]) -> None:
+        """Draw the line, each tracked box with its id, and the counts; keep the JPEG for the stream."""
         img = frame.copy()
         cv2.line(img, line_px[0], line_px[1], (0, 200, 255), 2)
-        for b in boxes if boxes is not None else []:
+        for tid, b in tracks:
             x1, y1, x2, y2 = (int(v) for v in b[:4])
             cv2.rectangle(img, (x1, y1), (x2, y2), (80, 220, 80), 2)
+            cv2.putText(img, f"#{tid}", (x1, max(12, y1 - 4)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (80, 220, 80), 1)
         label = f"in {counts.get('in', 0)}  out {counts.get('out', 0)}"
         cv2.putText(img, label, (12, 32), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2)
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 70])

@@ -166,7 +166,8 @@ def count_frames(args: argparse.Namespace, source, cfg: NodeConfig, spool: Spool
         if preview is not None:
             a = pipe.counter.a.astype(int)
             b = pipe.counter.b.astype(int)
-            preview.show(fr.image, pipe.last_detections.xyxy, ((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))), pipe.counts)
+            tracks = [(t.track_id, t.box) for t in pipe.last_tracks if t.matched]
+            preview.show(fr.image, tracks, ((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))), pipe.counts)
         if args.max_frames and n >= args.max_frames:
             stop.set()
     if progress:

@@ -20,7 +20,7 @@ def test_evaluate_json_contract_on_synthetic_clip(synthetic_clip):
     res = run_cli("--video", str(video), "--truth", str(truth), "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)  # exactly one JSON document on stdout
-    for key in ("events", "counts", "precision", "recall", "f1", "frames", "seconds", "fps", "realtime_factor"):
+    for key in ("events", "counts", "precision", "recall", "f1", "frames", "seconds", "fps", "realtime_factor", "missed", "false"):
         assert key in out
     assert out["frames"] == 160
     assert set(out["counts"]) == {"left_to_right", "right_to_left"}
