@@ -31,14 +31,15 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Browser tests need Debian's Chromium (never `playwright install`); stream tests need ffmpeg; scale-out tests nginx.
+# Browser tests need Debian's Chromium (never `playwright install`); stream tests need ffmpeg; scale-out tests nginx;
+# the unit-file tests systemd-analyze (package systemd).
 system-deps: $(APT_STAMP)
 
 $(APT_STAMP):
 	@mkdir -p var
-	@if command -v chromium >/dev/null && command -v ffmpeg >/dev/null && test -x /usr/sbin/nginx && test -d /usr/share/fonts/truetype/wqy; then touch $@; \
+	@if command -v chromium >/dev/null && command -v ffmpeg >/dev/null && command -v systemd-analyze >/dev/null && test -x /usr/sbin/nginx && test -d /usr/share/fonts/truetype/wqy; then touch $@; \
 	elif [ "$$(id -u)" = "0" ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg nginx-light fonts-wqy-zenhei >/dev/null && touch $@; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg nginx-light fonts-wqy-zenhei systemd >/dev/null && touch $@; \
 	else echo "note: chromium/ffmpeg/nginx missing and not root: browser and stream tests will skip"; fi
 
 lint: bootstrap
