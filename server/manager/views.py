@@ -16,7 +16,7 @@ from core.mall.schema import MALL_AREA
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.live.payloads import camera_summaries, manager_zone
-from server.manager import export, report
+from server.manager import content_api, export, report
 from server.manager.series import binned, day_curve, footfall_today
 from server.services import Services
 from server.store.clock import local
@@ -180,6 +180,8 @@ def create_blueprint(svc: Services) -> Blueprint:
         name = f"report-{rep['from']}" + (f"-to-{rep['to']}" if rep["to"] != rep["from"] else "") + ".csv"
         return Response(report.to_csv(rep), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+    content_api.add_routes(bp, svc)
 
     # -- alerts ------------------------------------------------------------------------------
     @bp.get("/api/v1/manager/alerts")

@@ -220,6 +220,29 @@ class Keys:
         """The suggestion last dismissed (JSON), so every manager screen hides it until it changes."""
         return f"{self.prefix}staffing:dismissed"
 
+    # kiosk content edited from the manager page (server/manager/content_edit.py)
+    @property
+    def content_zones(self) -> str:
+        """Set of zones whose content file the editor manages (so the scheduler needs no SCAN)."""
+        return f"{self.prefix}content:zones"
+
+    @property
+    def content_seq(self) -> str:
+        """Counter for history entry and schedule ids."""
+        return f"{self.prefix}content:seq"
+
+    def content_base(self, zone: str) -> str:
+        """JSON of a zone's published overrides: what is in force when no schedule is."""
+        return f"{self.prefix}content:base:{zone}"
+
+    def content_schedules(self, zone: str) -> str:
+        """Hash schedule id → JSON {overrides, starts, ends, days, daily_from, daily_to, ...}."""
+        return f"{self.prefix}content:sched:{zone}"
+
+    def content_history(self, zone: str) -> str:
+        """List (newest first, capped) of a zone's content changes: publish, schedule, unschedule, in_force."""
+        return f"{self.prefix}content:hist:{zone}"
+
     def kiosk_content_emit(self, version: str) -> str:
         """Set NX by the one web process that emits a content change (others skip it)."""
         return f"{self.prefix}kiosk:content:emit:{version}"
