@@ -130,3 +130,23 @@ def test_save_endpoint_validates_and_refuses_foreign_requests(setup_node) -> Non
     with socket.socket() as s:
         s.settimeout(2)
         assert s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_bad_arguments_name_the_flag(tmp_path: Path) -> None:
+    def setup(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "camera", "setup", *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60, check=False)
+
+    res = setup("--source", str(tmp_path / "none.mp4"), "--config", str(tmp_path / "cam.yaml"))
+    assert res.returncode == 2 and "--source" in res.stderr and "Traceback" not in res.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("line: [[0.5, 0], [0.5, 0]]\n")
+    res = setup("--source", str(tmp_path / "none.mp4"), "--config", str(bad))
+    assert res.returncode == 2 and "line" in res.stderr and str(bad) in res.stderr and "Traceback" not in res.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        video = tmp_path / "v.mp4"
+        video.write_bytes(b"")  # exists; the port is checked before the source is opened
+        res = setup("--source", str(video), "--config", str(tmp_path / "cam.yaml"), "--port", str(busy.getsockname()[1]))
+    assert res.returncode == 2 and "--port" in res.stderr and "Traceback" not in res.stderr
