@@ -7,7 +7,7 @@ Then speed of the whole default pipeline including decode, beside decode-only fp
 768x576 (the PETS clip) and 1080p30 (the PETS clip upscaled with ffmpeg), the per-frame detector cost, the
 stride the node chose, and the camera node's peak RSS (`python -m camera run` on the 1080p clip).
 
-    .venv/bin/python bench/camera.py [--frames-1080 300] [--skip-peer] [--no-pin]
+    .venv/bin/python bench/camera.py [--frames-1080 300] [--skip-peer] [--stride 5] [--no-pin]
 """
 
 from __future__ import annotations
@@ -77,12 +77,12 @@ class Replay:
         return self.boxes[self.k]
 
 
-def ours(boxes: list[Detections], size: tuple[int, int], truth: Truth, fps: float) -> dict:
+def ours(boxes: list[Detections], size: tuple[int, int], truth: Truth, fps: float, stride: int = 1) -> dict:
     """Our default tracker + counter on the recorded boxes (every frame, as the node does when it can)."""
     w, h = size
     rep = Replay(boxes)
     pipe = Pipeline(rep, ByteTracker(TrackerConfig()), LineCounter(LineConfig.from_dict(truth.line), w, h),
-                    StrideController(fps, fixed=1), None, w, h)
+                    StrideController(fps, fixed=stride), None, w, h)
     blank = np.zeros((h, w, 3), np.uint8)
     events = []
     for k in range(len(boxes)):
@@ -91,18 +91,20 @@ def ours(boxes: list[Detections], size: tuple[int, int], truth: Truth, fps: floa
     return match_events(events, truth.events, fps)
 
 
-def peer(boxes: list[Detections], size: tuple[int, int], truth: Truth, fps: float) -> dict:
-    """supervision ByteTrack (frame_rate = the clip's) + LineZone with the bottom-centre anchor, defaults otherwise."""
+def peer(boxes: list[Detections], size: tuple[int, int], truth: Truth, fps: float, stride: int = 1) -> dict:
+    """supervision ByteTrack (frame_rate = detector passes a second) + LineZone, bottom-centre anchor, defaults otherwise."""
     import supervision as sv
 
     w, h = size
     a = sv.Point(truth.line["p1"][0] * w, truth.line["p1"][1] * h)
     b = sv.Point(truth.line["p2"][0] * w, truth.line["p2"][1] * h)
-    tracker = sv.ByteTrack(frame_rate=fps)
+    tracker = sv.ByteTrack(frame_rate=fps / stride)
     zone = sv.LineZone(a, b, triggering_anchors=[sv.Position.BOTTOM_CENTER])
     side = LineCounter(LineConfig.from_dict(truth.line), w, h)  # only to name the direction the same way
     events = []
     for k, d in enumerate(boxes):
+        if k % stride:
+            continue
         sd = sv.Detections(xyxy=d.xyxy.astype(np.float32), confidence=d.scores, class_id=np.zeros(len(d), int))
         sd = tracker.update_with_detections(sd)
         crossed_in, crossed_out = zone.trigger(sd)
@@ -168,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames-1080", type=int, default=300, help="length of the 1080p30 clip")
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--stride", type=int, default=5, help="also score both on every N-th frame's boxes (a slow node)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin to one CPU core")
     args = ap.parse_args(argv)
     clips = [c for c in CLIPS if (DATA / c / f"{c}.mp4").is_file()]
@@ -188,16 +191,18 @@ def main(argv: list[str] | None = None) -> int:
             print("note: supervision not installed (pip install --no-deps -r requirements-nodeps.txt): peer skipped")
             args.skip_peer = True
     print(f"\n{'clip':14s} {'events':>6s} | {'ours F1':>8s} {'P':>6s} {'R':>6s} | {'peer F1':>8s} {'P':>6s} {'R':>6s} | detector")
-    rows_ours, rows_peer = [], []
+    rows_ours, rows_peer, strided_ours, strided_peer = [], [], [], []
     for clip in clips:
         video, truth = DATA / clip / f"{clip}.mp4", load_truth(DATA / clip / "counts.json")
         fps = float(truth.fps or cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FPS))
         boxes, size, ms = detect_all(video)
         o = ours(boxes, size, truth, fps)
         rows_ours.append(o)
+        strided_ours.append(ours(boxes, size, truth, fps, args.stride))
         p = peer(boxes, size, truth, fps) if not args.skip_peer else None
         if p:
             rows_peer.append(p)
+            strided_peer.append(peer(boxes, size, truth, fps, args.stride))
         ptxt = f"{p['f1']:8.3f} {p['precision']:6.3f} {p['recall']:6.3f}" if p else f"{'-':>8s} {'':6s} {'':6s}"
         print(f"{clip:14s} {len(truth.events):6d} | {o['f1']:8.3f} {o['precision']:6.3f} {o['recall']:6.3f} | {ptxt} | "
               f"{ms:.1f} ms/frame at {size[0]}x{size[1]}")
@@ -205,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     pp = pooled(rows_peer) if rows_peer else None
     ptxt = f"{pp['f1']:8.3f} {pp['precision']:6.3f} {pp['recall']:6.3f}" if pp else f"{'-':>8s}"
     print(f"{'pooled':14s} {po['tp'] + po['fn']:6d} | {po['f1']:8.3f} {po['precision']:6.3f} {po['recall']:6.3f} | {ptxt} |")
+    so, sp = pooled(strided_ours), pooled(strided_peer) if strided_peer else None
+    ptxt = f"{sp['f1']:8.3f} {sp['precision']:6.3f} {sp['recall']:6.3f}" if sp else f"{'-':>8s}"
+    print(f"{f'pooled, 1/{args.stride}':14s} {so['tp'] + so['fn']:6d} | {so['f1']:8.3f} {so['precision']:6.3f} {so['recall']:6.3f} | "
+          f"{ptxt} | the same boxes on every {args.stride}th frame only")
 
     print("\nspeed, whole default pipeline incl. decode (stride chosen by the node from measured cost):")
     pets = DATA / "PETS09-S2L1" / "PETS09-S2L1.mp4"
