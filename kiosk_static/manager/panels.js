@@ -269,7 +269,8 @@ export function onAlert(a) {
   if (a.state === "cleared") { delete alerts[a.id]; addHistory(a); }
   else {
     alerts[a.id] = a;
-    if (a.state === "active" && (!known || known.state !== "active" || known.severity !== a.severity ||
+    const SEV = { critical: 3, warning: 2, info: 1 };  // beep when raised, escalated or re-opened, not when it eases
+    if (a.state === "active" && (!known || known.state !== "active" || (SEV[a.severity] || 0) > (SEV[known.severity] || 0) ||
         (a.kind === "drift" && a.count !== known.count))) Mgr.beep(a.severity);
   }
   renderAlerts();
@@ -408,4 +409,3 @@ export function wireExport(today) {
   exportUpdate = update;
   update();
 }
-
