@@ -56,6 +56,7 @@ class BatchResult(Strict):
     max_seq: int
     open_gaps: list[list[int]]
     occupancy: int
+    quarantined: int = Field(default=0, description="Events held back as implausible: received, not counted.")
 
 
 class Heartbeat(Strict):

@@ -81,3 +81,7 @@ class Settings:
     # login throttling and client addresses (server/auth/throttle.py): how many reverse proxies in front append
     # to X-Forwarded-For; 0 = X-Forwarded-For is ignored and the socket's peer is the client
     trusted_proxies: int = field(default_factory=lambda: _env_int("TRUSTED_PROXIES", 0))
+    # plausibility of camera events (server/ingest/api.py): beyond these an event is quarantined, not counted
+    plausible_people_per_event: int = field(default_factory=lambda: _env_int("PLAUSIBLE_PEOPLE_PER_EVENT", 1000))
+    plausible_people_per_camera_minute: int = field(default_factory=lambda: _env_int("PLAUSIBLE_PEOPLE_PER_CAMERA_MINUTE", 1500))
+    plausible_occupancy_factor: float = field(default_factory=lambda: _env_float("PLAUSIBLE_OCCUPANCY_FACTOR", 3.0))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from core.mall.schema import Camera
+from core.mall.schema import MALL_AREA, Camera, Mall
 from core.wire import Batch, BatchResult, Heartbeat, error_location
-from server.auth.guard import current_user
+from server.auth.guard import current_user, require_role
 from server.errors import ApiError
 from server.ingest.models import CameraConfig
 from server.services import Services
+from server.settings import Settings
+from server.store.counts import Plausibility
+
+log = logging.getLogger(__name__)
 
 FUTURE_SLACK_SECONDS = 300  # camera clocks may run a little ahead
 
@@ -34,9 +40,24 @@ def parse_body(model: type[BaseModel]) -> Any:
         raise ApiError(422, "invalid", msg, path or "body") from None
 
 
+def plausibility_limits(mall: Mall, settings: Settings) -> dict[str, Plausibility]:
+    """Per area: people per event, people per minute (per camera x the area's cameras), and occupancy up to a
+    multiple of capacity (the whole mall: the sum of its zones)."""
+    cameras: dict[str, int] = {}
+    for c in mall.cameras:
+        cameras[c.area] = cameras.get(c.area, 0) + 1
+    capacity = {z.id: z.capacity for z in mall.zones}
+    capacity[MALL_AREA] = sum(capacity.values())
+    return {area: Plausibility(people_per_event=settings.plausible_people_per_event,
+                               people_per_minute=settings.plausible_people_per_camera_minute * max(1, cameras.get(area, 0)),
+                               occupancy=math.ceil(capacity[area] * settings.plausible_occupancy_factor))
+            for area in mall.area_ids}
+
+
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("ingest", __name__, url_prefix="/api/v1")
     settings = svc.settings
+    limits = plausibility_limits(svc.mall, settings)
 
     def authenticated_camera(camera_id: str) -> Camera:
         """The path's camera, if the bearer token is that camera's own."""
@@ -69,7 +90,10 @@ def create_blueprint(svc: Services) -> Blueprint:
             if ev.zone is not None and ev.zone != cam.area:
                 raise ApiError(403, "forbidden", f"camera {cam.id!r} may write only zone {cam.area!r}", ("events", i, "zone"))
         t0 = time.perf_counter()
-        res = svc.counts.apply_batch(cam.id, batch.stream, cam.area, batch.events, now)
+        res = svc.counts.apply_batch(cam.id, batch.stream, cam.area, batch.events, now, limits[cam.area])
+        if res.quarantined:
+            log.warning("camera %s sent %d implausible events (quarantined, not counted; GET /api/v1/quarantine)",
+                        cam.id, res.quarantined)
         observed = [e for e in batch.events if e.occupancy is not None]
         if observed:
             last = max(observed, key=lambda e: e.seq)
@@ -78,8 +102,35 @@ def create_blueprint(svc: Services) -> Blueprint:
         if res.applied:
             svc.live.mark_dirty(cam.area)
         body = BatchResult(applied=res.applied, duplicates=res.duplicates, high_water=res.high_water, max_seq=res.max_seq,
-                           open_gaps=res.open_gaps, occupancy=res.occupancy)
+                           open_gaps=res.open_gaps, occupancy=res.occupancy, quarantined=res.quarantined)
         return jsonify(body.model_dump())
+
+    @bp.get("/quarantine")
+    @require_role("manager")
+    def quarantine():  # type: ignore[no-untyped-def]
+        """Camera events held back as implausible (newest first), with the limits in force."""
+        return jsonify({"events": svc.counts.quarantined(200),
+                        "limits": {a: vars(p) for a, p in limits.items()}})
+
+    @bp.post("/zones/<zone_id>/occupancy")
+    @require_role("manager")
+    def correct_occupancy(zone_id: str):  # type: ignore[no-untyped-def]
+        """{occupancy, reason}: a manager sets a zone's (or the mall's) occupancy; recorded as a correction."""
+        if zone_id not in limits:
+            raise ApiError(404, "not_found", f"no zone {zone_id[:64]!r} in this mall", "zone_id")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid", "send a JSON object {occupancy, reason}", "body")
+        value, reason = body.get("occupancy"), body.get("reason", "")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limits[zone_id].occupancy:
+            raise ApiError(422, "out_of_range", f"occupancy must be a whole number in [0, {limits[zone_id].occupancy}]",
+                           "occupancy")
+        if not isinstance(reason, str) or not 1 <= len(reason.strip()) <= 200:
+            raise ApiError(422, "invalid", "reason: say why, 1-200 characters", "reason")
+        user = current_user() or {}
+        before = svc.counts.correct_occupancy(zone_id, value, str(user.get("username", "?")), reason.strip())
+        svc.live.mark_dirty(zone_id)
+        return jsonify({"zone": zone_id, "before": before, "after": value, "reason": "manual"})
 
     @bp.post("/cameras/<camera_id>/heartbeat")
     def post_heartbeat(camera_id: str):  # type: ignore[no-untyped-def]

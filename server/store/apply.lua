@@ -1,14 +1,18 @@
 -- Apply one camera batch atomically and idempotently.
 -- KEYS: 1 stream state hash, 2 stream pending zset, 3 gaps list, 4 occupancy hash,
 --       5 occupancy day string, 6 corrections list, 7 correction counts hash, 8 camera streams hash,
---       9 stats hash, then per event i: minute-bucket hash, hour-bucket hash.
+--       9 stats hash, 10 quarantine list, then per event i: minute-bucket hash, hour-bucket hash.
 -- ARGV: 1 area, 2 current business day, 3 now (epoch s), 4 minute ttl, 5 hour ttl, 6 stream ttl,
 --       7 event count, 8 camera id, 9 stream id,
---       then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0)
+--       10 plausible people per event, 11 plausible people per minute in this area, 12 plausible occupancy
+--       (0 = no limit), then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0), time
+-- An implausible event is quarantined: its seq counts as received (the camera does not resend it), its counts
+-- go to the quarantine list instead of the buckets and the occupancy.
 local area = ARGV[1]
 local today = ARGV[2]
 local now = ARGV[3]
 local n = tonumber(ARGV[7])
+local per_event, per_minute, occ_limit = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 
 -- Daily reset at opening time: every non-zero occupancy becomes 0 and the change is recorded.
 if redis.call('GET', KEYS[5]) ~= today then
@@ -30,10 +34,10 @@ local hw = tonumber(redis.call('HGET', KEYS[1], 'hw') or '0')
 local maxseq = tonumber(redis.call('HGET', KEYS[1], 'max') or '0')
 local applied, dups, ins, outs = 0, 0, 0, 0
 local occ = tonumber(redis.call('HGET', KEYS[4], area) or '0')
-local clamps = 0
+local clamps, quarantined = 0, 0
 
 for i = 0, n - 1 do
-  local b = 10 + i * 6
+  local b = 13 + i * 7
   local seq = tonumber(ARGV[b])
   if seq <= hw or redis.call('ZSCORE', KEYS[2], seq) then
     dups = dups + 1
@@ -45,30 +49,50 @@ for i = 0, n - 1 do
     if seq > maxseq then maxseq = seq end
     redis.call('ZADD', KEYS[2], seq, seq)
     local cin, cout = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
-    local mk, hk = KEYS[10 + i * 2], KEYS[11 + i * 2]
-    if cin > 0 then
-      redis.call('HINCRBY', mk, 'i' .. ARGV[b + 3], cin)
-      redis.call('HINCRBY', hk, 'i' .. ARGV[b + 4], cin)
+    local mk, hk = KEYS[11 + i * 2], KEYS[12 + i * 2]
+    local reason = nil
+    if cin > per_event or cout > per_event then
+      reason = 'people-per-event'
+    elseif tonumber(redis.call('HGET', mk, 'i' .. ARGV[b + 3]) or '0') + cin > per_minute
+        or tonumber(redis.call('HGET', mk, 'o' .. ARGV[b + 3]) or '0') + cout > per_minute then
+      reason = 'people-per-minute'
+    elseif ARGV[b + 5] == '1' and occ_limit > 0 and occ + cin - cout > occ_limit then
+      reason = 'occupancy'
     end
-    if cout > 0 then
-      redis.call('HINCRBY', mk, 'o' .. ARGV[b + 3], cout)
-      redis.call('HINCRBY', hk, 'o' .. ARGV[b + 4], cout)
-    end
-    redis.call('EXPIRE', mk, ARGV[4])
-    redis.call('EXPIRE', hk, ARGV[5])
-    if ARGV[b + 5] == '1' then
-      occ = occ + cin - cout
-      if occ < 0 then
-        redis.call('LPUSH', KEYS[6], cjson.encode({area = area, before = occ, after = 0, reason = 'negative-clamp', ts = tonumber(now), seq = seq}))
-        redis.call('HINCRBY', KEYS[7], area, 1)
-        clamps = clamps + 1
-        occ = 0
+    if reason then
+      redis.call('LPUSH', KEYS[10], cjson.encode({camera = ARGV[8], stream = ARGV[9], area = area, seq = seq,
+        time = tonumber(ARGV[b + 6]), ['in'] = cin, out = cout, reason = reason, ts = tonumber(now)}))
+      quarantined = quarantined + 1
+    else
+      if cin > 0 then
+        redis.call('HINCRBY', mk, 'i' .. ARGV[b + 3], cin)
+        redis.call('HINCRBY', hk, 'i' .. ARGV[b + 4], cin)
       end
+      if cout > 0 then
+        redis.call('HINCRBY', mk, 'o' .. ARGV[b + 3], cout)
+        redis.call('HINCRBY', hk, 'o' .. ARGV[b + 4], cout)
+      end
+      redis.call('EXPIRE', mk, ARGV[4])
+      redis.call('EXPIRE', hk, ARGV[5])
+      if ARGV[b + 5] == '1' then
+        occ = occ + cin - cout
+        if occ < 0 then
+          redis.call('LPUSH', KEYS[6], cjson.encode({area = area, before = occ, after = 0, reason = 'negative-clamp', ts = tonumber(now), seq = seq}))
+          redis.call('HINCRBY', KEYS[7], area, 1)
+          clamps = clamps + 1
+          occ = 0
+        end
+      end
+      applied = applied + 1
+      ins = ins + cin
+      outs = outs + cout
     end
-    applied = applied + 1
-    ins = ins + cin
-    outs = outs + cout
   end
+end
+if quarantined > 0 then
+  redis.call('LTRIM', KEYS[10], 0, 999)
+  redis.call('HINCRBY', KEYS[1], 'quarantined', quarantined)
+  redis.call('HINCRBY', KEYS[9], 'events_quarantined', quarantined)
 end
 redis.call('LTRIM', KEYS[6], 0, 4999)
 redis.call('HSET', KEYS[4], area, occ)
@@ -100,4 +124,4 @@ redis.call('HINCRBY', KEYS[9], 'events_duplicate', dups)
 -- Open gaps (first 20 pending seqs) so the caller needs no second round trip.
 local pending = {}
 if maxseq > hw then pending = redis.call('ZRANGE', KEYS[2], 0, 19) end
-return {applied, dups, occ, hw, maxseq, clamps, ins, outs, pending}
+return {applied, dups, occ, hw, maxseq, clamps, ins, outs, pending, quarantined}

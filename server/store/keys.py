@@ -34,6 +34,11 @@ class Keys:
     def correction_counts(self) -> str:
         return f"{self.prefix}corrections:count"
 
+    @property
+    def quarantine(self) -> str:
+        """List (newest first, capped) of camera events held back as implausible, with the reason."""
+        return f"{self.prefix}quarantine"
+
     # cameras
     @property
     def camera_tokens(self) -> str:

@@ -72,6 +72,8 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/staffing/dismiss", "POST"): MANAGER,
     ("/api/v1/staffing/what-if", "GET"): MANAGER,
     ("/api/v1/zones", "GET"): ALL,
+    ("/api/v1/zones/<zone_id>/occupancy", "POST"): MANAGER,
+    ("/api/v1/quarantine", "GET"): MANAGER,
     ("/healthz", "GET"): ALL,
     ("/readyz", "GET"): ALL,
     ("/metrics", "GET"): ALL,  # loopback only (see server/health.py)
