@@ -107,3 +107,15 @@ def test_config_without_a_line_works_with_a_truth_line_below_the_frame(tmp_path)
     res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(cfg), "--json")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["stride"] == 40
+
+
+def test_node_that_cannot_afford_every_frame_falls_back_to_a_measured_stride(tmp_path):
+    video, truth = dev_clip("TUD-Campus")  # 25 fps
+    cfg = tmp_path / "cam.yaml"
+    cfg.write_text("cpu_share: 0.01\n")  # 0.4 ms of CPU a frame: no real detector pass fits
+    res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(cfg), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["stride"] == 6 and out["detect_fps"] == 25.0 / 6  # the floor: 4 detector passes a second
+    full = run_cli("--video", str(video), "--truth", str(truth), "--json")
+    assert json.loads(full.stdout)["stride"] == 1  # a whole core: every frame
