@@ -1,0 +1,161 @@
+"""Live: the product's processes (web server with its staffing engine) and the footfall simulator, over the network.
+
+The demo mall runs on a demo clock (a fixed-offset time zone in which it is early evening now), so the test
+sees an open, busy mall whatever the real hour.  After 3 simulated minutes of normal traffic the forecast must
+match what the checkout cameras count, the advice must fit the mall, and the kiosk must show minutes; a
+subsidy day must ask for more counters.  Then, in Chromium, a manager accepts the suggestion and the queue
+in the demo world shortens.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from core.mall.loader import DEFAULT_MALL_FILE
+from server import create_app
+from server.cli import setup_demo
+from server.demo import demo_mall
+from server.settings import Settings
+from tests.browser import chromium, console_errors
+from tests.conftest import ROOT, ServerProcess
+
+SCALE = "2.0"  # enough shoppers that 15 minutes of counts are not mostly Poisson noise
+SIM_MINUTES = 3.0
+
+
+def wait_for(cond: Callable[[], Any], timeout: float, what: str, every: float = 1.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = cond()
+        if got:
+            return got
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class Product:
+    server: ServerProcess
+    sim: subprocess.Popen[bytes]
+    manager: requests.Session
+    password: str
+    started: float  # when the simulator began playing live minutes
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def staffing(self) -> dict[str, Any] | None:
+        return self.manager.get(self.url + "/api/v1/staffing", timeout=5).json().get("suggestion")
+
+    def checkout_zone(self) -> dict[str, Any]:
+        zones = self.manager.get(self.url + "/api/v1/manager/zones", timeout=5).json()["zones"]
+        return next(z for z in zones if z["zone"] == "checkout-area")
+
+
+def _start(tmp: Path, redis_url: str, scenario: str) -> Iterator[Product]:
+    mall_file, _ = demo_mall(DEFAULT_MALL_FILE, "18:00", tmp)
+    prefix = f"live-{scenario}-{int(time.time() * 1000) % 10**8}:"
+    extra = {"MALL_CONFIG": str(mall_file), "LATE_EVENT_HOURS": "48", "STAFFING_ENGINE": "1"}
+    server = ServerProcess(redis_url, prefix, **extra)
+    settings = Settings(redis_url=redis_url, key_prefix=prefix, secret_key="t", message_queue=False,
+                        mall_file=str(mall_file))
+    svc = create_app(settings).extensions["services"]
+    creds = setup_demo(svc, tmp / "demo")
+    api_token = tmp / "api_token"
+    api_token.write_text(svc.api_tokens.issue("live-test-sim"))
+    server.start()
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "camera", "simulate", "--server", server.url, "--tokens", str(tmp / "demo" / "camera_tokens.json"),
+         "--api-token-file", str(api_token), "--mall", str(mall_file), "--scenario", scenario, "--scale", SCALE,
+         "--spool-dir", str(tmp / "spool"), "--seed", "3"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "sim.log", "wb"))  # noqa: SIM115
+    s = requests.Session()
+    r = s.post(server.url + "/login", data={"username": "manager", "password": creds["manager"]}, allow_redirects=False, timeout=5)
+    assert r.status_code == 302, r.text
+    log = tmp / "sim.log"
+    wait_for(lambda: "simulating" in log.read_text() or sim.poll() is not None, 120, "the simulator's warm-up")
+    assert sim.poll() is None, log.read_text()[-2000:]
+    try:
+        yield Product(server, sim, s, creds["manager"], time.time())
+    finally:
+        sim.terminate()
+        try:
+            sim.wait(15)
+        except subprocess.TimeoutExpired:
+            sim.kill()
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def normal(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Product]:
+    yield from _start(tmp_path_factory.mktemp("live-normal"), redis_url, "normal")
+
+
+@pytest.fixture(scope="module")
+def subsidy(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Product]:
+    yield from _start(tmp_path_factory.mktemp("live-subsidy"), redis_url, "subsidy-day")
+
+
+def _after_sim_minutes(p: Product, minutes: float) -> dict[str, Any]:
+    """The first suggestion computed after `minutes` of live simulation."""
+    return wait_for(lambda: (s := p.staffing()) and s["ts"] >= p.started + minutes * 60 and s, minutes * 60 + 90,
+                    f"a suggestion after {minutes:g} simulated minutes", every=2.0)
+
+
+@pytest.mark.timeout(900)
+def test_live_advice_is_physical_and_the_kiosk_shows_minutes(normal: Product, subsidy: Product, mall) -> None:  # type: ignore[no-untyped-def]
+    s = _after_sim_minutes(normal, SIM_MINUTES)
+    actual_per_hour = normal.checkout_zone()["in_15m"] * 4.0
+    lam_now = s["explanation"]["lambda_per_hour"]["0"]
+    assert actual_per_hour > 40, "the demo checkout should be busy in the early evening"
+    assert lam_now == pytest.approx(actual_per_hour, rel=0.35), json.dumps(s["explanation"], indent=1)[:3000]
+    assert 1 <= s["suggested_open"] <= mall.checkout.effective_max_open
+    pick = next(o for o in s["explanation"]["options"] if o["counters"] == s["suggested_open"])
+    assert pick["p_wait"] < 1.0
+    kiosk = requests.get(normal.url + "/api/v1/kiosk/checkout", timeout=5).json()
+    assert isinstance(kiosk["expected_wait_minutes"], int | float) and kiosk["expected_wait_minutes"] >= 0
+    assert kiosk["wait_label"]
+    sub = _after_sim_minutes(subsidy, SIM_MINUTES)
+    assert sub["suggested_open"] > s["suggested_open"], (sub["explanation"]["lambda_per_hour"], s["explanation"]["lambda_per_hour"])
+
+
+@pytest.mark.timeout(900)
+def test_accepting_in_the_browser_shortens_the_queue(normal: Product) -> None:
+    # The demo starts with the minimum counters open, so the queue builds until someone acts.
+    wait_for(lambda: normal.checkout_zone()["occupancy"] >= 3 * (normal.staffing() or {}).get("open_now", 99),
+             240, "a queue longer than three per open counter")
+    with chromium() as browser:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        errors = console_errors(page)
+        page.on("dialog", lambda d: d.accept())  # "open N counters at once? Go ahead"
+        page.goto(normal.url + "/login")
+        page.fill("input[name=username]", "manager")
+        page.fill("input[name=password]", normal.password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/manager")
+        page.wait_for_function("() => { const b = document.getElementById('st-accept');"
+                               " return b && !b.disabled && /open/.test(b.textContent); }", timeout=60_000)
+        before = normal.checkout_zone()["occupancy"]
+        open_before = normal.staffing()["open_now"]  # type: ignore[index]
+        page.click("#st-accept")
+        page.wait_for_function("() => /Accepted by/.test(document.getElementById('st-decision').textContent)",
+                               timeout=30_000)
+        assert errors == []
+    opened = wait_for(lambda: (s := normal.staffing()) and s["open_now"] > open_before and s, 60, "the counters to open")
+    assert opened["open_now"] > open_before
+    # Before the accept the queue grew by several people a minute; now it must come down.
+    goal = before - max(5, round(0.15 * before))
+    low = wait_for(lambda: (o := normal.checkout_zone()["occupancy"]) <= goal and o + 1, 300,
+                   f"the queue of {before} to shorten to {goal}", every=2.0)
+    assert low - 1 <= goal
