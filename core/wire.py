@@ -6,13 +6,29 @@ the format is written once. The OpenAPI document is generated from them too.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
 
 from core.validation import field_path
 
 MAX_SEQ = 2**53 - 1
 MAX_PEOPLE_PER_EVENT = 10_000
 STREAM_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _whole(v: Any) -> Any:
+    """A JSON number without a fraction (131 or 131.0: both are integers in JSON Schema); never a string or bool."""
+    if isinstance(v, float) and v.is_integer() and abs(v) <= MAX_SEQ:
+        return int(v)
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError("must be a whole number")
+    return v
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+MAX_SPOOL_DEPTH = 10**9
+MAX_FRAME_LAG_MS = 86_400_000.0  # a day
 
 
 class Strict(BaseModel):
@@ -61,11 +77,12 @@ class BatchResult(Strict):
 
 class Heartbeat(Strict):
     fps: float = Field(strict=True, ge=0, le=1000, allow_inf_nan=False, description="Frames read per second.")
-    dropped_frames: StrictInt = Field(ge=0)
-    spool_depth: StrictInt = Field(ge=0)
-    dead_letters: StrictInt | None = Field(default=None, ge=0, description="Events the server refused, kept aside on the node.")
+    dropped_frames: WholeNumber = Field(ge=0, le=MAX_SEQ)
+    spool_depth: WholeNumber = Field(ge=0, le=MAX_SPOOL_DEPTH)
+    dead_letters: WholeNumber | None = Field(default=None, ge=0, le=MAX_SPOOL_DEPTH,
+                                             description="Events the server refused, kept aside on the node.")
     version: str = Field(min_length=1, max_length=64)
-    frame_lag_ms: float | None = Field(default=None, strict=True, ge=0, allow_inf_nan=False)
+    frame_lag_ms: float | None = Field(default=None, strict=True, ge=0, le=MAX_FRAME_LAG_MS, allow_inf_nan=False)
     detect_fps: float | None = Field(default=None, strict=True, ge=0, le=1000, allow_inf_nan=False,
                                      description="Detector passes per second.")
     detect_stride: StrictInt | None = Field(default=None, ge=1, le=1000,

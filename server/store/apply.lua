@@ -14,6 +14,12 @@ local now = ARGV[3]
 local n = tonumber(ARGV[7])
 local per_event, per_minute, occ_limit = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 
+-- cjson writes numbers with 14 significant digits, and sequence numbers reach 2^53: write those as integers.
+local function int(x) return string.format('%d', x) end
+local function gap_json(from, to, extra)
+  return '{"from":' .. int(from) .. ',"to":' .. int(to) .. ',"detected":' .. now .. (extra or '') .. '}'
+end
+
 -- Daily reset at opening time: every non-zero occupancy becomes 0 and the change is recorded.
 if redis.call('GET', KEYS[5]) ~= today then
   local all = redis.call('HGETALL', KEYS[4])
@@ -43,7 +49,7 @@ for i = 0, n - 1 do
     dups = dups + 1
   else
     if seq > maxseq + 1 then
-      redis.call('LPUSH', KEYS[3], cjson.encode({from = maxseq + 1, to = seq - 1, detected = tonumber(now)}))
+      redis.call('LPUSH', KEYS[3], gap_json(maxseq + 1, seq - 1))
       redis.call('LTRIM', KEYS[3], 0, 999)
     end
     if seq > maxseq then maxseq = seq end
@@ -60,8 +66,9 @@ for i = 0, n - 1 do
       reason = 'occupancy'
     end
     if reason then
-      redis.call('LPUSH', KEYS[10], cjson.encode({camera = ARGV[8], stream = ARGV[9], area = area, seq = seq,
-        time = tonumber(ARGV[b + 6]), ['in'] = cin, out = cout, reason = reason, ts = tonumber(now)}))
+      local rec = cjson.encode({camera = ARGV[8], stream = ARGV[9], area = area, time = tonumber(ARGV[b + 6]),
+        ['in'] = cin, out = cout, reason = reason, ts = tonumber(now)})
+      redis.call('LPUSH', KEYS[10], '{"seq":' .. int(seq) .. ',' .. string.sub(rec, 2))
       quarantined = quarantined + 1
     else
       if cin > 0 then
@@ -110,7 +117,7 @@ hw = advance(hw)
 -- A pending set this large means a gap that will never fill: give up on it (it stays in the gap log).
 if redis.call('ZCARD', KEYS[2]) > 10000 then
   local first = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0)[1])
-  redis.call('LPUSH', KEYS[3], cjson.encode({from = hw + 1, to = first - 1, detected = tonumber(now), abandoned = true}))
+  redis.call('LPUSH', KEYS[3], gap_json(hw + 1, first - 1, ',"abandoned":true'))
   hw = advance(first - 1)
 end
 redis.call('HSET', KEYS[1], 'hw', hw, 'max', maxseq, 'last', now)
