@@ -12,9 +12,10 @@ Redis:
   condition ends, drift alerts (one-shot events) end when acknowledged.
 
 Every alert keeps `raised_value` (the value that raised it), `peak_value`/`peak_severity`, and `message`
-describing the value that set its current severity (never overwritten by later readings, so the history says
-what raised it); `value` is the latest reading and `cleared_value` the reading when it ended. Active alerts are
-ordered by severity, then by `since` (the last raise, escalation or de-escalation), newest first.
+(`message_zh` in Chinese) describing the value that set its current severity (never overwritten by later
+readings, so the history says what raised it); `value` is the latest reading and `cleared_value` the reading
+when it ended. Active alerts are ordered by severity, then by `since` (the last raise, escalation or
+de-escalation), newest first.
 
 Kinds and ids (one alert per subject, so a flapping sensor cannot flood the page):
 
@@ -72,13 +73,19 @@ def capacity_severity(pct: float, current: str | None) -> str | None:
     return None
 
 
-def _capacity_message(z: Zone, n: int, pct: float, severity: str, current: str | None) -> str:
+REASONS_ZH = {"product_question": "产品咨询", "checkout_help": "结账帮助", "accessibility": "无障碍协助", "other": "其他"}
+
+
+def _capacity_message(z: Zone, n: int, pct: float, severity: str, current: str | None) -> tuple[str, str]:
+    """(English, Chinese) text of the reading that set the severity."""
     head = f"{z.name_en} · {z.name_zh}: {n} of {z.capacity} ({pct:.0f} %)"
+    head_zh = f"{z.name_zh}：{n}/{z.capacity} 人（{pct:.0f}%）"
     if current == "critical" and severity == "warning":
-        return f"{head} — below {CRITICAL_PCT - CLEAR_MARGIN:.0f} %: down from critical, still at or above " \
-               f"{WARNING_PCT - CLEAR_MARGIN:.0f} % of safe capacity"
+        lo, hi = WARNING_PCT - CLEAR_MARGIN, CRITICAL_PCT - CLEAR_MARGIN
+        return (f"{head} — below {hi:.0f} %: down from critical, still at or above {lo:.0f} % of safe capacity",
+                f"{head_zh} — 低于 {hi:.0f}%：由严重降为警告，仍不低于安全容量的 {lo:.0f}%")
     level = CRITICAL_PCT if severity == "critical" else WARNING_PCT
-    return f"{head} — at or above {level:.0f} % of safe capacity"
+    return f"{head} — at or above {level:.0f} % of safe capacity", f"{head_zh} — 达到安全容量的 {level:.0f}%"
 
 
 def order_key(a: dict[str, Any]) -> tuple[int, float]:
@@ -131,8 +138,9 @@ class AlertEngine:
             current = active[aid]["severity"] if aid in active else None
             severity = capacity_severity(pct, current)
             if severity:
+                en, zh = _capacity_message(z, n, pct, severity, current)
                 out[aid] = {"kind": "capacity", "subject": z.id, "severity": severity, "value": round(pct, 1),
-                            "zone": z.id, "message": _capacity_message(z, n, pct, severity, current)}
+                            "zone": z.id, "message": en, "message_zh": zh}
         grace = self.in_grace(now)
         cams = [c.id for c in self.mall.cameras]
         beats = self.r.hmget(self.keys.heartbeats, cams) if cams else []
@@ -148,8 +156,11 @@ class AlertEngine:
             unheard_since_start = self.started is not None and last < self.started
             if silent >= self.camera_offline and (not (grace and unheard_since_start) or aid in active):
                 where = c.zone or f"entrance {c.entrance}"
+                cz = self.mall.zone(c.zone) if c.zone else None
+                where_zh = cz.name_zh if cz else f"入口 {c.entrance}"
                 out[aid] = {"kind": "camera_offline", "subject": c.id, "severity": "critical", "value": round(silent),
-                            "zone": c.zone, "message": f"camera {c.id} ({where}) offline: no heartbeat for {silent:.0f} s"}
+                            "zone": c.zone, "message": f"camera {c.id} ({where}) offline: no heartbeat for {silent:.0f} s",
+                            "message_zh": f"摄像头 {c.id}（{where_zh}）离线：{silent:.0f} 秒无心跳"}
         if self.kiosk_status is not None:
             try:
                 kiosks = self.kiosk_status(self.kiosk_offline)
@@ -159,9 +170,13 @@ class AlertEngine:
             for kid, st in kiosks.items():
                 if not st.get("online"):
                     last = st.get("last_seen")
-                    ago = f"for {now - float(last):.0f} s" if isinstance(last, int | float) else "never seen"
+                    seen = isinstance(last, int | float)
+                    ago = f"for {now - float(last):.0f} s" if seen else "never seen"
+                    ago_zh = f"{now - float(last):.0f} 秒无心跳" if seen else "从未上线"
+                    kz = self.mall.zone(str(st.get("zone"))) if st.get("zone") else None
                     out[f"kiosk:{kid}"] = {"kind": "kiosk_offline", "subject": kid, "severity": "warning", "zone": st.get("zone"),
-                                           "value": None, "message": f"kiosk {kid} ({st.get('zone') or '?'}) offline: no heartbeat {ago}"}
+                                           "value": None, "message": f"kiosk {kid} ({st.get('zone') or '?'}) offline: no heartbeat {ago}",
+                                           "message_zh": f"信息屏 {kid}（{kz.name_zh if kz else st.get('zone') or '?'}）离线：{ago_zh}"}
         if self.assist_overdue is not None:
             for req in self.assist_overdue(now):
                 z = self.mall.zone(str(req["zone"]))
@@ -171,7 +186,9 @@ class AlertEngine:
                     "kind": "assist_waiting", "subject": req["id"], "severity": "warning", "zone": req["zone"],
                     "value": round(waited),
                     "message": f"{where}: kiosk {req['kiosk']} asked for help ({str(req['reason']).replace('_', ' ')}) "
-                               f"and nobody has acknowledged it for {waited / 60:.0f} min"}
+                               f"and nobody has acknowledged it for {waited / 60:.0f} min",
+                    "message_zh": f"{z.name_zh if z else req['zone']}：信息屏 {req['kiosk']} 请求协助"
+                                  f"（{REASONS_ZH.get(str(req['reason']), str(req['reason']))}），{waited / 60:.0f} 分钟无人响应"}
         return out
 
     def _new_corrections(self) -> dict[str, list[dict[str, Any]]]:
@@ -235,6 +252,7 @@ class AlertEngine:
             aid = f"drift:{area}"
             z = self.mall.zone(area)
             name = f"{z.name_en} · {z.name_zh}" if z else ("whole mall" if area == "mall" else area)
+            name_zh = z.name_zh if z else ("全场" if area == "mall" else area)
             last = corr[0]
             a = active.get(aid) or {"id": aid, "kind": "drift", "subject": area, "severity": "info", "raised": now, "count": 0,
                                     "cleared": None, "raised_value": last.get("before"), "peak_severity": "info"}
@@ -242,7 +260,9 @@ class AlertEngine:
             a.update(state="active", updated=now, since=now, acknowledged_by=None, acknowledged_at=None,
                      value=last.get("before"), count=total,
                      message=f"{name}: occupancy corrected {last.get('before')} → {last.get('after')} ({last.get('reason')}); "
-                             f"{total} correction(s) — check the cameras' in/out lines")
+                             f"{total} correction(s) — check the cameras' in/out lines",
+                     message_zh=f"{name_zh}：人数校正 {last.get('before')} → {last.get('after')}（{last.get('reason')}）；"
+                                f"共 {total} 次 — 请检查摄像头进出线")
             pipe.hset(self.keys.alerts_active, aid, json.dumps(a))
             changed.append(a)
         pipe.ltrim(self.keys.alerts_history, 0, HISTORY_KEEP - 1)
@@ -262,7 +282,7 @@ class AlertEngine:
         if cond["severity"] == old:
             return False
         up = SEVERITY.get(cond["severity"], 0) > SEVERITY.get(old, 0)
-        a.update(severity=cond["severity"], message=cond["message"], since=now, updated=now)
+        a.update(severity=cond["severity"], message=cond["message"], message_zh=cond.get("message_zh"), since=now, updated=now)
         if up:  # worse than what was acknowledged: it needs someone's attention again
             a.update(state="active", acknowledged_by=None, acknowledged_at=None)
             if SEVERITY.get(cond["severity"], 0) > SEVERITY.get(a.get("peak_severity") or "", 0):

@@ -56,6 +56,7 @@ def test_one_alert_per_zone_escalates_and_de_escalates(r: redis.Redis, prefix: s
     assert [(a["id"], a["severity"], a["state"]) for a in raised] == [("capacity:fridges", "warning", "active")]
     assert raised[0]["raised_value"] == round(100 * n_raise / z.cap, 1)
     assert f"{n_raise} of {z.cap}" in raised[0]["message"] and "90 %" in raised[0]["message"]
+    assert f"{n_raise}/{z.cap}" in raised[0]["message_zh"] and "冰箱" in raised[0]["message_zh"] and "90%" in raised[0]["message_zh"]
 
     n_up = z.to_pct(104, now + 10)
     up = eng.tick(now + 10)
@@ -73,6 +74,7 @@ def test_one_alert_per_zone_escalates_and_de_escalates(r: redis.Redis, prefix: s
     down = eng.tick(now + 30)
     assert [(a["severity"], a["state"], a["acknowledged_by"]) for a in down] == [("warning", "acknowledged", "Boss")]
     assert f"{n_down} of {z.cap}" in down[0]["message"] and "down from critical" in down[0]["message"]
+    assert f"{n_down}/{z.cap}" in down[0]["message_zh"] and "由严重降为警告" in down[0]["message_zh"]
 
     z.to_pct(101, now + 40)  # worse again: needs a new acknowledgement
     again = eng.tick(now + 40)
@@ -110,6 +112,7 @@ def test_active_alerts_by_severity_then_recency_and_the_badge(app, client, svc, 
     fridges.to_pct(100, now + 20)  # critical, newest of all
     eng.tick(now + 20)
     order = [a["id"] for a in eng.active()]
+    assert all(a["message_zh"] for a in eng.active()), "every alert has its Chinese text"
     assert order == ["capacity:fridges", "camera:cam-tv-theatre-85-1", "capacity:phones-5g", "kiosk:k-phones-1"]
 
     user, pw = make_user(r, "boss", "manager", prefix=svc.keys.prefix)

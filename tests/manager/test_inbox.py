@@ -56,6 +56,7 @@ def test_ping_escalation_and_calling_again_after_resolve(redis_url: str, r: redi
         t_alert, alert = _next(mgr_ev, "alert", lambda p: p["id"] == f"assist:{req['id']}", 10)
         assert 3.0 <= t_alert - t_sent < 8.0, t_alert - t_sent
         assert alert["kind"] == "assist_waiting" and alert["zone"] == "fridges" and "fridges-k1" in alert["message"]
+        assert "冰箱" in alert["message_zh"] and "请求协助" in alert["message_zh"]
         listed = boss.get(srv.url + "/api/v1/manager/alerts", timeout=5).json()
         assert any(a["id"] == f"assist:{req['id']}" for a in listed["active"]) and listed["unacknowledged"] >= 1
         assert all(kind != "alert" for kind, _, _ in list(staff_ev.queue))
