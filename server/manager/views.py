@@ -17,7 +17,7 @@ from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.live.payloads import camera_summaries, manager_zone
 from server.manager import content_api, export, report
-from server.manager.series import binned, day_curve, footfall_today
+from server.manager.series import binned, comparisons, day_curve, footfall_today
 from server.services import Services
 from server.store.clock import local
 
@@ -88,7 +88,8 @@ def create_blueprint(svc: Services) -> Blueprint:
             "in_1h": sum(x[1] for x in hour), "out_1h": sum(x[2] for x in hour),
             "curve": {"bin_minutes": bin_minutes, "today": curve_today, "today_date": today.strftime("%Y-%m-%d"),
                       "last_week": day_curve(reader, zone_id, last_week, bin_minutes),
-                      "last_week_date": last_week.strftime("%Y-%m-%d")},
+                      "last_week_date": last_week.strftime("%Y-%m-%d"),
+                      "last_year": comparisons(reader, zone_id, today, bin_minutes)["last_year"]},
             "cameras": cam_status, "kiosks": _kiosks(zone_id), "alerts": alerts,
         })
         return jsonify(body)

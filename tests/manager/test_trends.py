@@ -68,6 +68,9 @@ def test_footfall_compares_with_last_week_and_last_year_when_data_exists(app, cl
     # a zone with nothing counted on those days has no comparison even though the mall has
     other = client.get("/api/v1/manager/footfall?area=fridges").get_json()
     assert other["last_week"] is None and other["last_year"] is None
+    # the zone detail carries last year's same date too
+    assert client.get("/api/v1/manager/zones/mall").get_json()["curve"]["last_year"]["entries"][16] == 23
+    assert client.get("/api/v1/manager/zones/fridges").get_json()["curve"]["last_year"] is None
 
 
 def test_report_entries_peak_dwell_transactions_conversion(app, client, r: redis.Redis, svc) -> None:  # type: ignore[no-untyped-def]
