@@ -52,3 +52,13 @@ def test_counts_a_clip_in_the_camera_only_venv(camera_venv: Path) -> None:
     assert res.returncode == 0, res.stderr[-3000:]
     out = json.loads(res.stdout)
     assert out["frames"] == 71 and out["f1"] >= 0.571  # the same floor as tests/camera/test_devset.py
+
+
+def test_every_installed_package_is_pinned(camera_venv: Path) -> None:
+    """Exact pins: a camera box gets exactly what was tested, transitive dependencies included."""
+    res = run(camera_venv, "-m", "pip", "freeze", "--disable-pip-version-check")
+    assert res.returncode == 0, res.stderr
+    norm = lambda line: line.split("#")[0].strip().lower().replace("_", "-")  # noqa: E731
+    installed = {norm(x) for x in res.stdout.splitlines() if "==" in x}
+    pinned = {norm(x) for x in (ROOT / "requirements-camera.txt").read_text().splitlines() if "==" in norm(x)}
+    assert installed - pinned == set(), "installed but not pinned in requirements-camera.txt"
