@@ -32,7 +32,9 @@ def test_checkout_summary_estimates_from_the_checkout_zone(client, app, r) -> No
     assert body["queue"] == 20 and body["source"] in ("estimate", "staffing")
     assert body["open_counters"] >= 1
     if body["source"] == "estimate":
-        assert body["expected_wait_minutes"] == round(20 / body["open_counters"] * mall.checkout.service_seconds / 60, 1)
+        # the live queue: a shopper joining waits for the 20 - open + 1 payments ahead at `open` per service time
+        c = body["open_counters"]
+        assert body["expected_wait_minutes"] == round((20 - c + 1) * mall.checkout.service_seconds / c / 60, 1)
 
 
 def test_checkout_summary_uses_a_fresh_staffing_suggestion(client, app, r) -> None:  # type: ignore[no-untyped-def]
