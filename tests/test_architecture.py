@@ -60,3 +60,17 @@ def test_the_server_runs_without_importing_opencv() -> None:
     res = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.strip() == "", f"the server imported {res.stdout.strip()}"
+
+
+def test_pyproject_states_the_two_installs() -> None:
+    import warnings
+
+    from packaging.requirements import Requirement
+    from setuptools.config.pyprojecttoml import read_configuration
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        extras = read_configuration(ROOT / "pyproject.toml", expand=True)["project"]["optional_dependencies"]
+    for extra, file in (("server", "requirements.txt"), ("camera", "requirements-camera.txt")):
+        names = {Requirement(x).name.lower().replace("_", "-") for x in extras[extra]}
+        assert names == set(_pins(file)), extra
