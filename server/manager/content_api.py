@@ -3,6 +3,7 @@
 GET    /api/v1/manager/content/<zone>                     overrides in the file, base, schedules, history, kiosk view
 POST   /api/v1/manager/content/<zone>/preview             {overrides} → the merged view kiosks would show (no write)
 PUT    /api/v1/manager/content/<zone>                     {overrides, note} → publish now (validated)
+POST   /api/v1/manager/content/<zone>/revert/<history id> publish again what a history entry recorded
 POST   /api/v1/manager/content/<zone>/schedules           {overrides, starts, ends?, days?, daily_from?, daily_to?, note?}
 DELETE /api/v1/manager/content/<zone>/schedules/<id>
 """
@@ -51,7 +52,13 @@ def add_routes(bp: Blueprint, svc: Services) -> ContentEditor:
     def content_publish(zone: str):  # type: ignore[no-untyped-def]
         body = _body()
         entry = editor.publish(zone, body.get("overrides"), _by(), note_text(body.get("note")))
-        return jsonify({"history": entry, **editor.state(zone)})
+        return jsonify({**editor.state(zone), "entry": entry})
+
+    @bp.post("/api/v1/manager/content/<zone>/revert/<history_id>")
+    @require_role("manager")
+    def content_revert(zone: str, history_id: str):  # type: ignore[no-untyped-def]
+        entry = editor.revert(zone, history_id, _by())
+        return jsonify({**editor.state(zone), "entry": entry})
 
     @bp.post("/api/v1/manager/content/<zone>/schedules")
     @require_role("manager")

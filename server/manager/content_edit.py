@@ -185,6 +185,15 @@ class ContentEditor:
         self.apply(zone, now, by)
         return entry
 
+    def revert(self, zone: str, entry_id: Any, by: str, now: float | None = None) -> dict[str, Any]:
+        """Publish again the overrides a history entry recorded (a publish, a schedule or what was in force)."""
+        self._zone(zone)
+        entry = next((h for h in self.history(zone, HISTORY_KEEP) if str(h["id"]) == str(entry_id)), None)
+        if entry is None or "overrides" not in entry:
+            raise ContentEditError(404, "not_found", f"no history entry {str(entry_id)[:32]!r} with content for zone {zone}",
+                                   "history_id")
+        return self.publish(zone, entry["overrides"], by, f"revert to #{entry['id']}", now)
+
     def add_schedule(self, zone: str, body: dict[str, Any], by: str, now: float | None = None) -> dict[str, Any]:
         now = time.time() if now is None else now
         self.validate(zone, body.get("overrides"))

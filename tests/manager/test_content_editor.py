@@ -115,6 +115,16 @@ def test_preview_then_publish_with_history(capp, r: redis.Redis, content_root: P
     assert publish["by"] == "Boss" and publish["note"] == "winter campaign" and publish["overrides"] == over
     assert publish["previous"] == {"featured": ["frost-520", "frost-300"]}, "the file's content before the first edit"
     assert "Managed by the manager page" in (content_root / "zones" / f"{ZONE}.yaml").read_text()
+    # revert: the content before the first edit comes back, recorded as a new publish
+    first = next(x for x in hist if x["action"] == "in_force")
+    res = c.post(f"/api/v1/manager/content/{ZONE}/revert/{publish['id']}", headers=h)
+    assert res.status_code == 200 and res.get_json()["entry"]["note"] == f"revert to #{publish['id']}"
+    back = c.put(f"/api/v1/manager/content/{ZONE}", json={"overrides": publish["previous"]}, headers=h).get_json()
+    assert back["overrides"] == {"featured": ["frost-520", "frost-300"]}
+    assert svc.content.content.zone_view(ZONE)["tagline"] != NEW_TAGLINE
+    res = c.post(f"/api/v1/manager/content/{ZONE}/revert/{first['id']}", headers=h)
+    assert res.status_code == 200 and svc.content.content.zone_view(ZONE)["tagline"] == NEW_TAGLINE
+    assert c.post(f"/api/v1/manager/content/{ZONE}/revert/99999", headers=h).get_json()["field"] == "history_id"
     # roles: staff may not edit content
     staff_u, staff_pw = make_user(r, "clerk", "staff", prefix=svc.keys.prefix)
     s = capp.test_client()

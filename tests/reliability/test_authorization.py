@@ -51,6 +51,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/manager/content/<zone>", "GET"): MANAGER,
     ("/api/v1/manager/content/<zone>", "PUT"): MANAGER,
     ("/api/v1/manager/content/<zone>/preview", "POST"): MANAGER,
+    ("/api/v1/manager/content/<zone>/revert/<history_id>", "POST"): MANAGER,
     ("/api/v1/manager/content/<zone>/schedules", "POST"): MANAGER,
     ("/api/v1/manager/content/<zone>/schedules/<sid>", "DELETE"): MANAGER,
     ("/api/v1/manager/export/options", "GET"): MANAGER,
