@@ -2,7 +2,7 @@
    and the server answers each subscribe with a snapshot, so a reconnect always resynchronises. */
 import { io } from "/vendor/socket.io.esm.min.js";
 
-const WORDS = { live: "● live", offline: "● offline", reconnecting: "● reconnecting" };
+const WORDS = { live: "live", offline: "offline", reconnecting: "reconnecting" };
 
 /* `words(state)` gives the pill's text for "live", "offline" and "reconnecting" (the page's language). */
 export function connect(onConnect, statusEl, words) {

@@ -3,8 +3,8 @@
 import { connect } from "/static/common/live.js";
 import { t } from "/static/kiosk/i18n.js";
 import { nextSlide } from "/static/kiosk/idle.js";
-import { renderAssist, renderCheckout, renderCompare, renderMapSide, renderProducts, renderSubsidy, renderZone } from "/static/kiosk/render.js";
-import { $, HEARTBEAT_S, KIOSK, st, VERSION, zoneId } from "/static/kiosk/state.js";
+import { renderAssist, renderCheckout, renderCompare, renderConn, renderMapSide, renderProducts, renderSubsidy, renderZone } from "/static/kiosk/render.js";
+import { HEARTBEAT_S, KIOSK, PROBE_TIMEOUT_MS, st, VERSION, zoneId } from "/static/kiosk/state.js";
 
 export const CONTENT_URL = "/api/v1/kiosk/content/" + encodeURIComponent(zoneId);
 export const PAGES_CACHE = "kiosk-pages-v1";  // the service worker's cache of pages and data
@@ -40,30 +40,35 @@ export async function callStaff(reason) {
     else if (r.status === 429) {
       const ra = Number(r.headers.get("Retry-After")) || 30;
       assistRetryAt = Date.now() + ra * 1000;
-      st.assistNote = t("too_soon")(ra);
+      let body = null;
+      try { body = await r.json(); } catch (e) { /* no body */ }
+      st.assistNote = body && body.error === "already_open" ? t("st_sent") : t("too_soon")(ra);
     }
     else { st.assistNote = t("send_failed"); }
   } catch (e) { st.assistNote = t("send_failed"); }
   renderAssist();
 }
 
-/* The live socket: subscribe on every connect (the server answers with a snapshot), heartbeat, pill. */
+/* The live socket: subscribe on every connect (the server answers with a snapshot); a heartbeat every few
+   seconds whose answer proves the server is still there (a stopped server keeps the socket open for ~45 s). */
 export function connectLive() {
-  const conn = $("conn");
   let first = true;
-  const heartbeat = (s) => s.emit("kiosk_heartbeat", { kiosk: KIOSK, zone: zoneId, version: VERSION });
+  const setConn = (state) => { if (st.conn !== state) { st.conn = state; renderConn(); } };
+  const beat = (s) => s.timeout(PROBE_TIMEOUT_MS).emit("kiosk_heartbeat", { kiosk: KIOSK, zone: zoneId, version: VERSION }, (err) => {
+    if (s.connected) setConn(err ? "stale" : "live");
+  });
   const socket = connect((s) => {
     s.emit("subscribe", { zone: zoneId, kiosk: KIOSK });
-    heartbeat(s);
+    beat(s);
     if (!first) { refreshContent(); }
     first = false;
     refreshCheckout();
-  }, conn);
-  const setConn = () => { const on = socket.connected; conn.textContent = on ? t("live") : t("offline"); document.body.classList.toggle("is-offline", !on); };
-  socket.on("connect", setConn); socket.on("disconnect", setConn);
-  socket.on("connect_error", () => { conn.className = "conn offline"; setConn(); });
-  socket.io.on("reconnect_attempt", () => { conn.textContent = t("reconnecting"); });
-  socket.on("zone", (p) => { if (p.zone === zoneId) { st.zoneLive = p; renderZone(); } });
+  });
+  socket.on("connect", () => setConn("live"));
+  socket.on("disconnect", () => setConn("offline"));
+  socket.on("connect_error", () => setConn("offline"));
+  socket.io.on("reconnect_attempt", () => setConn("reconnecting"));
+  socket.on("zone", (p) => { if (p.zone === zoneId) { st.zoneLive = p; renderZone(); renderMapSide(); } });
   socket.on("crowd", (m) => {
     for (const p of m.zones) st.crowd[p.zone] = p;
     if (st.map) st.map.setLevels(st.crowd);
@@ -79,7 +84,7 @@ export function connectLive() {
     if (a.state === "resolved") assistRetryAt = 0;  // nothing pending: the shopper may call again at once
     st.assist = a; st.assistNote = ""; renderAssist();
   });
-  setInterval(() => { if (socket.connected) heartbeat(socket); }, HEARTBEAT_S * 1000);
+  setInterval(() => { if (socket.connected) beat(socket); }, HEARTBEAT_S * 1000);
   return socket;
 }
 

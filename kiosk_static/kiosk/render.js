@@ -1,6 +1,7 @@
 /* Drawing the kiosk from the state: header, live crowd and checkout, featured products, compare, subsidy
    calculator, wayfinding side panel, call-staff state; tab switching. Nothing here talks to the network. */
 import { el } from "/static/common/live.js";
+import { el as svgEl } from "/static/common/svg.js";
 import { draw as drawPicture } from "/static/kiosk/pictures.js";
 import { item as subsidyItem } from "/static/kiosk/subsidy.js";
 import { lang, money, t, txt } from "/static/kiosk/i18n.js";
@@ -33,7 +34,16 @@ export function renderCheckout() {
   const c = st.checkout;
   $("checkout-wait").textContent = c && c.expected_wait_minutes != null ? String(c.expected_wait_minutes) : "–";
   $("checkout-open").textContent = c && c.open_counters != null ? String(c.open_counters) : "–";
-  $("checkout-src").textContent = c ? t(c.source === "staffing" ? "src_staffing" : "src_estimate") : "";
+  const src = c ? t(c.source === "staffing" ? "src_staffing" : "src_estimate") : "";
+  $("checkout-src").textContent = st.conn === "offline" || st.conn === "reconnecting" ? [src, t("src_offline")].filter(Boolean).join(" · ") : src;
+}
+/* The connection pill, in the kiosk's language: live, updating… (connected but no answer), reconnecting, offline. */
+export function renderConn() {
+  const conn = $("conn");
+  conn.className = "conn " + (st.conn === "live" ? "online" : st.conn === "stale" ? "stale" : "offline");
+  conn.textContent = t(st.conn);
+  document.body.classList.toggle("is-offline", st.conn === "offline" || st.conn === "reconnecting");
+  renderCheckout();
 }
 export function productById(id) { return st.content && st.content.products.find((p) => p.id === id); }
 export function renderProducts() {
@@ -137,21 +147,30 @@ export function renderSubsidy() {
     (r.capped ? ` · ${t("sub_capped")} ${money(r.cap)}` : "") + (r.eligible ? "" : ` · ${t("sub_none")}`));
   res.replaceChildren(big, line);
 }
+function backspaceIcon() {  // drawn, not a font glyph
+  const svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true" });
+  svg.append(svgEl("path", { d: "M8 5h12v14H8l-6-7z" }), svgEl("path", { d: "M11 9l6 6M17 9l-6 6" }));
+  return svg;
+}
 export function buildKeypad() {
-  const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "⌫"];
+  const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "back"];
   $("keypad").replaceChildren(...keys.map((k) => {
-    const b = el("button", { class: "k-key", "data-key": k, "data-feature": "subsidy" }, k === "C" ? t("clear") : k);
+    const b = el("button", { class: "k-key", "data-key": k, "data-feature": "subsidy" }, k === "C" ? t("clear") : k === "back" ? undefined : k);
+    if (k === "back") { b.setAttribute("aria-label", t("backspace")); b.append(backspaceIcon()); }
     b.addEventListener("click", () => {
       if (k === "C") st.sub.price = "";
-      else if (k === "⌫") st.sub.price = st.sub.price.slice(0, -1);
+      else if (k === "back") st.sub.price = st.sub.price.slice(0, -1);
       else if (st.sub.price.length < 7 && !(st.sub.price === "" && k === "0")) st.sub.price += k;
       renderSubsidy();
     });
     return b;
   }));
 }
+/* "Quiet now": zones of the same category that are quieter than this one right now (never a busier one). */
 export function quietSuggestions() {
-  return st.mall.zones.filter((z) => z.id !== zoneId && z.category === st.me.category && st.crowd[z.id] && st.crowd[z.id].pct < 50)
+  const here = st.zoneLive || st.crowd[zoneId];
+  if (!here) return [];
+  return st.mall.zones.filter((z) => z.id !== zoneId && z.category === st.me.category && st.crowd[z.id] && st.crowd[z.id].pct < here.pct)
     .sort((a, b) => st.crowd[a.id].pct - st.crowd[b.id].pct).slice(0, 4);
 }
 export function zname(z) { return lang === "zh" ? z.name_zh : z.name_en; }
@@ -193,7 +212,7 @@ export function renderAssist() {
 }
 export function renderAll() {
   if (!st.me) return;
-  renderHeader(); renderZone(); renderCheckout(); renderProducts(); renderCompare(); renderSubsidy(); buildKeypad();
+  renderHeader(); renderZone(); renderConn(); renderProducts(); renderCompare(); renderSubsidy(); buildKeypad();
   if (st.map) st.map.setLang(lang), st.map.setLevels(st.crowd);
   renderDests(); renderMapSide(); renderAssist();
 }

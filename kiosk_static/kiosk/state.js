@@ -4,7 +4,9 @@ const params = new URLSearchParams(location.search);
 const num = (k, d) => { const v = Number(params.get(k)); return Number.isFinite(v) && v > 0 ? v : d; };
 
 export const VERSION = "kiosk-1";
-export const IDLE_S = num("idle", 60), COUNTDOWN_S = num("countdown", 15), HEARTBEAT_S = 15, FLUSH_S = 30;
+export const IDLE_S = num("idle", 60), COUNTDOWN_S = num("countdown", 15), FLUSH_S = 30;
+/* The heartbeat doubles as the liveness probe: unanswered within PROBE_TIMEOUT_MS, the pill says "updating…". */
+export const HEARTBEAT_S = 3, PROBE_TIMEOUT_MS = 2500;
 export const zoneId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 export const $ = (id) => document.getElementById(id);
 
@@ -23,9 +25,9 @@ function kioskId() {
 export const KIOSK = kioskId();
 
 /* mall, zones (by id), me (this zone), content, map (the wayfinding map), coZone (the checkout zone): set at start.
-   crowd, zoneLive, checkout, assist: live. compareSel, sub, assistNote, tab: what the shopper did (reset when idle). */
+   crowd, zoneLive, checkout, assist: live; conn: connecting | live | stale | reconnecting | offline. compareSel, sub, assistNote, tab: what the shopper did (reset when idle). */
 export const st = {
   mall: null, zones: {}, me: null, content: null, map: null, coZone: null,
-  crowd: {}, zoneLive: null, checkout: null, assist: null, assistNote: "",
+  crowd: {}, zoneLive: null, checkout: null, assist: null, assistNote: "", conn: "connecting",
   compareSel: [], sub: { category: null, cls: null, price: "" }, tab: "products",
 };

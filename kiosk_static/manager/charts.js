@@ -2,33 +2,49 @@
    one sparkline per zone. */
 import uPlot from "/vendor/uPlot.esm.js";
 import * as Mgr from "/static/manager/core.js";
+import { mallTime, t } from "/static/manager/i18n.js";
 
 const AXIS = { stroke: "#9fb0c2", grid: { stroke: "#24313f", width: 1 }, ticks: { stroke: "#24313f" } };
-let ff = null;
+let ff = null, ffData = null;
 let detail = null;
+const tz = () => Mgr.state.mall.mall.timezone;
 
 function width(el) { return Math.max(200, Math.floor(el.getBoundingClientRect().width) - 4); }
+/* Charts follow their box when the window (or the layout's column count) changes. */
+function follow(el, chart) {
+  const ro = new ResizeObserver(() => { const c = chart(); if (c && width(el) !== c.width) c.setSize({ width: width(el), height: c.height }); });
+  ro.observe(el);
+}
+let followed = false;
 
 export function footfall(data) {
   const el = document.getElementById("ff-chart");
+  ffData = data;
   const d = [data.t, data.entries, data.typical];
   if (!ff) {
     ff = new uPlot({
       width: width(el), height: 190,
       scales: { x: { time: true } },
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), Mgr.state.mall.mall.timezone),
-      axes: [AXIS, AXIS],
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz()),
+      axes: [Object.assign({}, AXIS, { values: (u, splits) => splits.map((s) => mallTime(s, tz(), false)) }), AXIS],  // mall time, 24-hour
       series: [
-        { label: "time" },
-        { label: "Today", stroke: "#3b82f6", width: 2, fill: "rgba(59,130,246,0.15)" },
-        { label: "Typical (mean of previous 7 days)", stroke: "#e5c21b", width: 1.5, dash: [6, 4] },
+        { label: t("time"), value: (u, v) => (v == null ? "–" : mallTime(v, tz(), false)) },
+        { label: t("Today"), stroke: "#3b82f6", width: 2, fill: "rgba(59,130,246,0.15)" },
+        { label: t("Typical (mean of previous 7 days)"), stroke: "#e5c21b", width: 1.5, dash: [6, 4] },
       ],
     }, d, el);
+    if (!followed) { follow(el, () => ff); followed = true; }
   } else ff.setData(d);
   const total = document.getElementById("ff-note");
-  total.textContent = "today " + data.entries_today + " entries · " + data.typical_definition;
+  total.textContent = t("today {n} entries · {definition}", { n: data.entries_today, definition: data.typical_definition });
 }
 
+/* Language changed: the chart legends again. */
+export function relabel() {
+  if (ff) { ff.destroy(); ff = null; Mgr.clear(document.getElementById("ff-chart")); if (ffData) footfall(ffData); }
+}
+
+let detailFollowed = false;
 export function zoneCurve(body) {
   const el = document.getElementById("d-chart");
   const c = body.curve;
@@ -39,13 +55,14 @@ export function zoneCurve(body) {
   detail = new uPlot({
     width: width(el), height: 150,
     scales: { x: { time: false, range: [0, 24] } },
-    axes: [Object.assign({}, AXIS, { incrs: [1, 2, 3, 4, 6, 12], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? v + ":00" : "")) }), AXIS],
+    axes: [Object.assign({}, AXIS, { incrs: [1, 2, 3, 4, 6, 12], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v).padStart(2, "0") + ":00" : "")) }), AXIS],
     series: [
-      { label: "hour" },
-      { label: "Today", stroke: "#3b82f6", width: 2 },
-      { label: "Last week " + c.last_week_date, stroke: "#9fb0c2", width: 1.5, dash: [5, 4] },
+      { label: t("hour") },
+      { label: t("Today"), stroke: "#3b82f6", width: 2 },
+      { label: t("Last week {date}", { date: c.last_week_date }), stroke: "#9fb0c2", width: 1.5, dash: [5, 4] },
     ],
   }, d, el);
+  if (!detailFollowed) { follow(el, () => detail); detailFollowed = true; }
 }
 
 const sparks = {};

@@ -1,5 +1,6 @@
 /* Manager page core: session (role, CSRF, expiry), JSON API calls, colours, the alert beep. */
 import { el as liveEl } from "/static/common/live.js";
+import { mallTime, t } from "/static/manager/i18n.js";
 
 export const state = { user: null, csrf: "", mall: null, zones: {}, stats: {}, spark: {} };
 const LOGIN = "/login?next=/manager";
@@ -36,22 +37,19 @@ export function errText(e) {
   return "request failed" + (e && e.status ? " (" + e.status + ")" : "");
 }
 
-/* Occupancy share → colour: green (empty) through yellow to red (at capacity), dark red above. */
+/* Occupancy share → colour: green (empty) through yellow to red (at capacity), dark red (light labels) above. */
 export function colour(pct) {
   if (pct >= 100) return "#b3122e";
   const p = Math.max(0, Math.min(100, pct)) / 100;
   const hue = Math.round(140 * (1 - p));
-  return "hsl(" + hue + ", 70%, " + (42 + Math.round(6 * (1 - p))) + "%)";
+  return "hsl(" + hue + ", 70%, 58%)";  // light enough for dark labels (WCAG AA) at every hue
 }
 export function band(pct) { return pct >= 100 ? 4 : pct >= 90 ? 3 : pct >= 80 ? 2 : pct >= 50 ? 1 : 0; }
 
 export function el(tag, attrs, text) { return liveEl(tag, attrs, text); }
 export function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-export function fmtTime(ts) {
-  if (ts === null || ts === undefined) return "–";
-  const d = new Date(typeof ts === "number" ? ts * 1000 : ts);
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}
+/* Every time on the page is mall time, 24-hour (the header says which zone that is). */
+export function fmtTime(ts) { return mallTime(ts, state.mall && state.mall.mall.timezone); }
 export function fmtNum(v, digits) { return v === null || v === undefined ? "–" : Number(v).toFixed(digits === undefined ? 0 : digits); }
 
 /* WebAudio beep: no audio files. Browsers allow sound only after a user gesture, so the context is
@@ -66,11 +64,12 @@ function unlockAudio(ev) {
   } catch (e) { audio = null; }
   updateSoundButton();
 }
-function updateSoundButton() {
+export function updateSoundButton() {
   const b = document.getElementById("sound");
   if (!b) return;
   const live = soundOn && audio && audio.state !== "closed";
-  b.textContent = live ? "🔔 Sound on" : "🔕 Sound off";
+  document.getElementById("sound-text").textContent = t(live ? "Sound on" : "Sound off");
+  b.classList.toggle("on", !!live);
   b.setAttribute("aria-pressed", live ? "true" : "false");
 }
 export function beep(severity) {

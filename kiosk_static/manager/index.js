@@ -5,18 +5,30 @@ import * as MgrCharts from "/static/manager/charts.js";
 import * as Mgr from "/static/manager/core.js";
 import * as MgrMap from "/static/manager/map.js";
 import * as MgrPanels from "/static/manager/panels.js";
+import { alertText, applyStatic, category, lang, mallOffset, mallTime, name, onLangChange, setLang, t } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const S = Mgr.state;
+applyStatic();
+$("lang").addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
 const user = await Mgr.session();
 if (user) await boot(user);
 
 async function boot(user) {
   const isManager = user.role === "manager";
   document.body.classList.add("role-" + user.role);
-  $("who").textContent = user.name + " (" + user.role + ")";
+  const renderWho = () => { $("who").textContent = t("{name} ({role})", { name: user.name, role: t(user.role) }); };
+  renderWho();
   S.mall = await (await fetch("/api/v1/mall")).json();
   for (const z of S.mall.zones) S.zones[z.id] = z;
+  const floorsById = Object.fromEntries(S.mall.floors.map((f) => [f.id, f]));
+  const tz = S.mall.mall.timezone;
+  const renderClock = () => {  // mall time, labelled, 24-hour: the clock every other time on the page follows
+    $("mall-clock").textContent = t("Mall time") + " " + mallTime(Date.now() / 1000, tz, false) + " · " + mallOffset(tz);
+    $("mall-clock").title = tz;
+  };
+  renderClock();
+  setInterval(renderClock, 10000);
 
   MgrPanels.loadCounters();
   MgrPanels.loadAssist();
@@ -27,12 +39,13 @@ async function boot(user) {
   let sortKey = "pct", sortDir = -1;
   if (isManager) {
     const floorSel = $("f-floor"), catSel = $("f-cat");
-    for (const f of S.mall.floors) floorSel.append(Mgr.el("option", { value: String(f.id) }, f.name_en));
-    for (const c of [...new Set(S.mall.zones.map((z) => z.category))].sort()) catSel.append(Mgr.el("option", { value: c }, c));
+    for (const f of S.mall.floors) floorSel.append(Mgr.el("option", { value: String(f.id), "data-floor": String(f.id) }, name(f)));
+    for (const c of [...new Set(S.mall.zones.map((z) => z.category))].sort()) catSel.append(Mgr.el("option", { value: c, "data-category": c }, category(S.mall, c)));
     for (const z of S.mall.zones) {
       S.stats[z.id] = { zone: z.id, occupancy: 0, pct: 0, in_15m: 0, trend: 0, level: "quiet", capacity: z.capacity };
       const tr = Mgr.el("tr", { "data-zone": z.id, "data-floor": String(z.floor), "data-category": z.category, tabindex: "0" });
-      tr.append(Mgr.el("td", { title: z.name_en + " · " + z.name_zh }, z.name_en + " · " + z.name_zh), Mgr.el("td", {}, String(z.floor)), Mgr.el("td", { class: "muted" }, z.category));
+      tr.append(Mgr.el("td", { title: z.name_en + " · " + z.name_zh, "data-k": "name" }, name(z)), Mgr.el("td", { "data-k": "floor" }, name(floorsById[z.floor])),
+                Mgr.el("td", { class: "muted", "data-k": "category" }, category(S.mall, z.category)));
       for (const k of ["occupancy", "pct", "in_15m", "trend"]) tr.append(Mgr.el("td", { class: "num", "data-k": k }, "0"));
       const sp = Mgr.el("td", { class: "spark", "data-k": "spark" });
       tr.append(sp);
@@ -68,6 +81,19 @@ async function boot(user) {
     MgrPanels.wireExport(today);
     $("alert-badge").addEventListener("click", () => $("alerts-card").scrollIntoView({ behavior: "smooth" }));
     $("hist-toggle").addEventListener("click", () => { $("alert-history").hidden = !$("alert-history").hidden; });
+    onLangChange(() => {  // names in the chosen language, without losing the sort, filters or the open zone
+      for (const o of floorSel.options) if (o.dataset.floor) o.textContent = name(floorsById[o.dataset.floor]);
+      for (const o of catSel.options) if (o.dataset.category) o.textContent = category(S.mall, o.dataset.category);
+      for (const z of S.mall.zones) {
+        setCell(rows[z.id], "name", name(z));
+        setCell(rows[z.id], "floor", name(floorsById[z.floor]));
+        setCell(rows[z.id], "category", category(S.mall, z.category));
+      }
+      if (current) $("d-name").textContent = name(S.zones[current]);
+      MgrMap.relabel();
+      MgrCharts.relabel();
+      refreshDetail();
+    });
   } else {
     for (const n of document.querySelectorAll("[data-role=manager]")) n.remove();
   }
@@ -77,13 +103,13 @@ async function boot(user) {
     sortPending = false;
     const val = (id) => {
       const z = S.zones[id], s = S.stats[id];
-      if (sortKey === "name") return z.name_en;
+      if (sortKey === "name") return name(z);
       if (sortKey === "floor") return z.floor;
       return s[sortKey] || 0;
     };
     const ids = Object.keys(rows).sort((a, b) => {
       const va = val(a), vb = val(b);
-      return (va < vb ? -1 : va > vb ? 1 : 0) * sortDir || (S.zones[a].name_en < S.zones[b].name_en ? -1 : 1);
+      return (va < vb ? -1 : va > vb ? 1 : 0) * sortDir || (name(S.zones[a]) < name(S.zones[b]) ? -1 : 1);
     });
     for (const id of ids) tbody.append(rows[id]);
   }
@@ -91,9 +117,13 @@ async function boot(user) {
 
   function setCell(tr, k, v) { const td = tr.querySelector("td[data-k=" + k + "]"); if (td) td.textContent = v; }
 
+  let mallNow = null, camsNow = null;
+  const renderMallTotal = () => { if (mallNow) $("mall-total").textContent = t("In mall: {n} · entries today {today}", { n: mallNow.occupancy, today: mallNow.in_today }); };
+  const renderCams = () => { if (camsNow) $("cams").textContent = t("Cameras online: {on} / {all}", camsNow); };
   function applyZone(z) {
     if (z.zone === "mall") {
-      $("mall-total").textContent = "In mall: " + z.occupancy + " · entries today " + z.in_today;
+      mallNow = z;
+      renderMallTotal();
       return;
     }
     const s = Object.assign(S.stats[z.zone] || {}, z);
@@ -108,7 +138,7 @@ async function boot(user) {
     }
     if (current === z.zone) {
       $("d-occ").textContent = String(z.occupancy);
-      $("d-pct").textContent = z.pct + " % of safe capacity";
+      $("d-pct").textContent = t("{pct} % of safe capacity", { pct: z.pct });
     }
   }
 
@@ -120,7 +150,7 @@ async function boot(user) {
         if (!rows[id]) continue;
         S.stats[id].trend = sp.trend;
         const td = rows[id].querySelector("td[data-k=trend]");
-        td.textContent = (sp.trend > 0 ? "▲ +" : sp.trend < 0 ? "▼ " : "■ ") + sp.trend;
+        td.textContent = (sp.trend > 0 ? "+" : "") + sp.trend;  // the arrow is CSS (td.trend.up / .down / .flat)
         td.className = "num trend " + (sp.trend > 0 ? "up" : sp.trend < 0 ? "down" : "flat");
         MgrCharts.sparkline(rows[id].querySelector("td[data-k=spark]"), id, sp.entries);
       }
@@ -141,7 +171,7 @@ async function boot(user) {
     MgrMap.select(id, z.floor);
     for (const tr of Object.values(rows)) tr.classList.toggle("selected", tr.dataset.zone === id);
     $("detail").hidden = false;
-    $("d-name").textContent = z.name_en + " · " + z.name_zh;
+    $("d-name").textContent = name(z);
     await refreshDetail();
   }
   async function refreshDetail() {
@@ -152,7 +182,7 @@ async function boot(user) {
     if (current !== id) return;
     $("d-occ").textContent = String(d.occupancy);
     $("d-cap").textContent = String(d.capacity);
-    $("d-pct").textContent = d.pct + " % of safe capacity · floor " + d.floor + " · " + d.category;
+    $("d-pct").textContent = t("{pct} % of safe capacity · {floor} · {category}", { pct: d.pct, floor: name(floorsById[d.floor]), category: category(S.mall, d.category) });
     $("d-in1h").textContent = String(d.in_1h);
     $("d-out1h").textContent = String(d.out_1h);
     $("d-lw-date").textContent = d.curve.last_week_date;
@@ -160,22 +190,23 @@ async function boot(user) {
     const cams = $("d-cams");
     Mgr.clear(cams);
     for (const c of d.cameras) cams.append(Mgr.el("li", { class: c.online ? "on" : "off", "data-camera": c.camera },
-      c.camera + (c.online ? " · online" : c.last_seen ? " · offline since " + Mgr.fmtTime(c.last_seen) : " · offline (never reported)") + (c.fps ? " · " + Number(c.fps).toFixed(0) + " fps" : "")));
-    if (!d.cameras.length) cams.append(Mgr.el("li", { class: "muted" }, "none"));
+      c.camera + " · " + (c.online ? t("online") : c.last_seen ? t("offline since {t}", { t: Mgr.fmtTime(c.last_seen) }) : t("offline (never reported)")) +
+      (c.fps ? " · " + t("{fps} fps", { fps: Number(c.fps).toFixed(0) }) : "")));
+    if (!d.cameras.length) cams.append(Mgr.el("li", { class: "muted" }, t("none")));
     const ks = $("d-kiosks");
     Mgr.clear(ks);
-    for (const k of d.kiosks) ks.append(Mgr.el("li", { class: k.online ? "on" : "off" }, k.kiosk + (k.online ? " · online" : " · offline")));
-    if (!d.kiosks.length) ks.append(Mgr.el("li", { class: "muted" }, "none reporting"));
+    for (const k of d.kiosks) ks.append(Mgr.el("li", { class: k.online ? "on" : "off" }, k.kiosk + " · " + t(k.online ? "online" : "offline")));
+    if (!d.kiosks.length) ks.append(Mgr.el("li", { class: "muted" }, t("none reporting")));
     const al = $("d-alerts");
     Mgr.clear(al);
-    for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, a.message));
+    for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, alertText(a, S.zones)));
   }
   if (isManager) $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
 
   // ---------------------------------------------------------------- live
   const socket = connect((s) => s.emit("subscribe_managers", {}, (ack) => {
     if (!ack || !ack.ok) Mgr.toLogin();
-  }), $("conn"));
+  }), $("conn"), (k) => t(k));
   socket.on("assist", (r) => MgrPanels.onAssist(r));
   socket.on("assist_new", (r) => MgrPanels.onAssistNew(r));
   socket.on("counters", (m) => MgrPanels.renderCounters(m.counters, m.audit));
@@ -191,8 +222,8 @@ async function boot(user) {
       }
     });
     socket.on("cameras", (m) => {
-      const on = m.cameras.filter((c) => c.online).length;
-      $("cams").textContent = "Cameras online: " + on + " / " + m.cameras.length;
+      camsNow = { on: m.cameras.filter((c) => c.online).length, all: m.cameras.length };
+      renderCams();
     });
     socket.on("alert", (a) => MgrPanels.onAlert(a));
     socket.on("staffing", (s) => { MgrPanels.renderStaffing(s); MgrPanels.loadCounters(); });
@@ -207,5 +238,9 @@ async function boot(user) {
     socket.on("staffing", () => MgrPanels.loadCounters());
   }
   socket.on("connect", () => { MgrPanels.loadAssist(); MgrPanels.loadCounters(); });
+  onLangChange(() => {
+    renderWho(); renderClock(); renderMallTotal(); renderCams(); Mgr.updateSoundButton();
+    $("conn").textContent = t(socket.connected ? "live" : "offline");
+  });
   document.body.dataset.ready = "1";
 }

@@ -1,6 +1,7 @@
 /* Right-hand panels: staffing suggestion (accept / dismiss), counters grid, alerts, assistance inbox, export. */
 import * as Mgr from "/static/manager/core.js";
 import * as MgrMap from "/static/manager/map.js";
+import { alertText, name, onLangChange, t } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (t, a, x) => Mgr.el(t, a, x);
@@ -61,7 +62,7 @@ export function renderStaffing(s) {
       el("td", {}, Mgr.fmtNum(100 * o.service_level, 1) + " %"),
       el("td", { title: o.wait_basis || "" }, fmtWait(o.mean_wait_seconds) +
         (o.wait_basis && o.wait_basis !== "steady state" ? " *" : "")),
-      el("td", {}, o.meets_target ? "✓" : "✗"));
+      el("td", {}, t(o.meets_target ? "yes" : "no")));
     tb.append(tr);
   }
   staffingExtras();
@@ -179,6 +180,7 @@ export function wireStaffing() {
 }
 
 // ---------------------------------------------------------------- counters
+let lastCounters = null;  // what the grid shows, redrawn when the language changes
 export function renderCounters(counters, audit) {
   const grid = $("counters");
   Mgr.clear(grid);
@@ -186,16 +188,17 @@ export function renderCounters(counters, audit) {
   for (const c of counters) {
     if (c.state === "open") open++;
     const b = el("button", { type: "button", class: "counter st-" + c.state, "data-counter": c.id, "data-state": c.state,
-      title: c.state + (c.by ? " · by " + c.by : "") + (c.reason ? " · " + c.reason : "") });
-    b.append(el("b", {}, c.id), el("span", {}, c.state));
+      title: t(c.state) + (c.by ? " · " + t("by {who}", { who: c.by }) : "") + (c.reason ? " · " + c.reason : "") });
+    b.append(el("b", {}, c.id), el("span", {}, t(c.state)));
     b.addEventListener("click", () => toggleCounter(c));
     grid.append(b);
   }
-  $("ct-summary").textContent = open + " open of " + counters.length;
+  $("ct-summary").textContent = t("{open} open of {all}", { open, all: counters.length });
+  lastCounters = [counters, audit || lastCounters && lastCounters[1]];
   if (audit) {
     const ul = $("audit");
     Mgr.clear(ul);
-    for (const a of audit.slice(0, 6)) ul.append(el("li", {}, Mgr.fmtTime(a.ts) + " " + a.counter + " " + a.from + "→" + a.to + " by " + a.by + (a.reason ? " · " + a.reason : "")));
+    for (const a of audit.slice(0, 6)) ul.append(el("li", {}, Mgr.fmtTime(a.ts) + " " + a.counter + " " + t(a.from) + "→" + t(a.to) + " " + t("by {who}", { who: a.by }) + (a.reason ? " · " + a.reason : "")));
   }
 }
 
@@ -226,13 +229,13 @@ function renderAlerts() {
     if (a.state === "active") unacked++;
     ul.append(alertItem(a, true));
   }
-  if (!list.length) ul.append(el("li", { class: "muted" }, "No active alerts"));
+  if (!list.length) ul.append(el("li", { class: "muted" }, t("No active alerts")));
   $("alert-count").textContent = String(unacked);  // the badge counts what nobody has acknowledged yet
   $("alert-badge").classList.toggle("hot", unacked > 0);
   const banner = $("alert-banner");
   const top = list.find((a) => a.state === "active");
   banner.hidden = !top;
-  banner.textContent = top ? "⚠ " + top.message : "";
+  banner.textContent = top ? alertText(top, Mgr.state.zones) : "";  // the warning sign is CSS (.alert-banner::before)
   banner.className = "alert-banner" + (top ? " sev-" + top.severity : "");
   const zonesFlagged = new Set(list.filter((a) => a.zone).map((a) => a.zone));
   for (const z of Mgr.state.mall.zones) MgrMap.flag(z.id, zonesFlagged.has(z.id));
@@ -240,15 +243,15 @@ function renderAlerts() {
 
 function alertItem(a, actions) {
   const li = el("li", { class: "alert sev-" + a.severity + " st-" + a.state, "data-alert": a.id, "data-kind": a.kind });
-  const msg = el("div", { class: "msg" }, a.message);
+  const msg = el("div", { class: "msg" }, alertText(a, Mgr.state.zones));
   if (a.zone && Mgr.state.openDetail) { msg.classList.add("link"); msg.addEventListener("click", () => Mgr.state.openDetail(a.zone)); }
   li.append(msg);
-  let meta = "raised " + Mgr.fmtTime(a.raised);
-  if (a.acknowledged_by) meta += " · acknowledged by " + a.acknowledged_by + " " + Mgr.fmtTime(a.acknowledged_at);
-  if (a.cleared) meta += " · cleared " + Mgr.fmtTime(a.cleared);
+  let meta = t("raised {t}", { t: Mgr.fmtTime(a.raised) });
+  if (a.acknowledged_by) meta += " · " + t("acknowledged by {who} {t}", { who: a.acknowledged_by, t: Mgr.fmtTime(a.acknowledged_at) });
+  if (a.cleared) meta += " · " + t("cleared {t}", { t: Mgr.fmtTime(a.cleared) });
   li.append(el("div", { class: "meta" }, meta));
   if (actions && a.state === "active") {
-    const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
+    const b = el("button", { type: "button", class: "small ack" }, t("Acknowledge"));
     b.addEventListener("click", async () => {
       try { onAlert(await Mgr.api("/api/v1/manager/alerts/" + encodeURIComponent(a.id) + "/ack", { method: "POST" })); }
       catch (e) { li.append(el("div", { class: "error" }, Mgr.errText(e))); }
@@ -299,30 +302,30 @@ setInterval(() => { if (Object.keys(requests).length) renderAssist(); }, 10000);
 function renderAssist() {
   const ul = $("assist");
   Mgr.clear(ul);
-  if (!assistAvailable) { ul.append(el("li", { class: "muted" }, "Assistance service not available on this server.")); return; }
+  if (!assistAvailable) { ul.append(el("li", { class: "muted" }, t("Assistance service not available on this server."))); return; }
   const list = Object.values(requests).filter((r) => r.state !== "resolved").sort((a, b) => a.created - b.created);
   for (const r of list) {
     const z = Mgr.state.zones[r.zone];
     const li = el("li", { class: "req st-" + r.state, "data-request": r.id });
-    li.append(el("div", { class: "msg" }, (z ? z.name_en + " · " + z.name_zh : r.zone) + " — " + String(r.reason || "help").replace(/_/g, " ")));
+    li.append(el("div", { class: "msg" }, (z ? name(z) : r.zone) + " — " + t(String(r.reason || "help").replace(/_/g, " "))));
     const late = r.state === "sent" && escalateAfter !== null && waited(r) >= escalateAfter;
     li.classList.toggle("escalated", late);
-    li.append(el("div", { class: "meta" }, "kiosk " + r.kiosk + " · " + Mgr.fmtTime(r.created) + " · waiting " + fmtWaited(waited(r)) +
-      " · " + r.state + (r.by_name ? " by " + r.by_name : "") + (late ? " · escalated to managers" : "")));
+    li.append(el("div", { class: "meta" }, t("kiosk {kiosk}", { kiosk: r.kiosk }) + " · " + Mgr.fmtTime(r.created) + " · " + t("waiting {w}", { w: fmtWaited(waited(r)) }) +
+      " · " + t(r.state) + (r.by_name ? " " + t("by {who}", { who: r.by_name }) : "") + (late ? " · " + t("escalated to managers") : "")));
     const acts = el("div", { class: "acts" });
     if (r.state === "sent") {
-      const b = el("button", { type: "button", class: "small ack" }, "Acknowledge");
+      const b = el("button", { type: "button", class: "small ack" }, t("Acknowledge"));
       b.addEventListener("click", () => transition(r.id, "ack"));
       acts.append(b);
     }
-    const done = el("button", { type: "button", class: "small resolve" }, "Resolve");
+    const done = el("button", { type: "button", class: "small resolve" }, t("Resolve"));
     done.addEventListener("click", () => transition(r.id, "resolve"));
     acts.append(done);
     li.append(acts);
     ul.append(li);
   }
-  if (!list.length) ul.append(el("li", { class: "muted" }, "No open requests"));
-  $("as-count").textContent = list.length + " open";
+  if (!list.length) ul.append(el("li", { class: "muted" }, t("No open requests")));
+  $("as-count").textContent = t("{n} open", { n: list.length });
 }
 
 async function transition(id, action) {
@@ -375,10 +378,10 @@ export function wireExport(today) {
     const q = query();
     $("ex-csv").href = "/api/v1/manager/export.csv?" + q;
     $("ex-json").href = "/api/v1/manager/export?" + q;
-    problem = !from.value ? "Choose a “From” date." :
-      (from.value > today || (to.value || "") > today) ? "Dates after today (" + today + ", mall time) have no data yet." :
-      (to.value && to.value < from.value) ? "“To” must not be before “From”." : "";
-    $("ex-note").textContent = problem || "entries, exits and occupancy per zone per hour, " + from.value + " – " + (to.value || from.value);
+    problem = !from.value ? t("Choose a “From” date.") :
+      (from.value > today || (to.value || "") > today) ? t("Dates after today ({today}, mall time) have no data yet.", { today }) :
+      (to.value && to.value < from.value) ? t("“To” must not be before “From”.") : "";
+    $("ex-note").textContent = problem || t("entries, exits and occupancy per zone per hour, {from} – {to}", { from: from.value, to: to.value || from.value });
     $("ex-note").classList.toggle("error", !!problem);
     for (const id of ["ex-csv", "ex-json"]) $(id).classList.toggle("disabled", !!problem);
   };
@@ -407,5 +410,14 @@ export function wireExport(today) {
   from.addEventListener("change", update);
   to.addEventListener("change", update);
   exportUpdate = update;
+  onLangChange(update);
   update();
 }
+
+/* Language changed: the panels this module draws, again from what they last showed. */
+onLangChange(() => {
+  if (lastCounters) renderCounters(...lastCounters);
+  if ($("alerts")) renderAlerts();  // staff pages have no alerts or staffing panel
+  renderAssist();
+  if ($("st-time")) renderStaffing(null);
+});

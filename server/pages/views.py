@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, send_from_directory, url_for
 
+from core.mall.schema import Mall
 from server.live.payloads import public_zone
 from server.pages.sw import worker_source
 from server.services import Services
@@ -18,6 +20,15 @@ VENDOR_FILES = {
     "uPlot.esm.js": ROOT / "node_modules/uplot/dist/uPlot.esm.js",
     "uPlot.min.css": ROOT / "node_modules/uplot/dist/uPlot.min.css",
 }
+
+
+def category_names(mall: Mall, titles: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Every category a zone uses → {zh, en}: the title of its kiosk content, else the id (pages show names, not ids)."""
+    out = {}
+    for z in mall.zones:
+        c = titles.get(z.category)
+        out[z.category] = {"zh": c.title.zh, "en": c.title.en} if c is not None else {"zh": z.category, "en": z.category}
+    return out
 
 
 def _page(name: str):  # type: ignore[no-untyped-def]
@@ -61,12 +72,13 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     @bp.get("/api/v1/mall")
     def mall_info():  # type: ignore[no-untyped-def]
-        """The public floor plan: floors, entrances and zones (no cameras: their layout is not public)."""
+        """The public floor plan: floors, entrances, zones and category names (no cameras: their layout is not public)."""
         return jsonify({
             "mall": mall.mall.model_dump(mode="json"),
             "floors": [f.model_dump(mode="json") for f in mall.floors],
             "entrances": [e.model_dump(mode="json") for e in mall.entrances],
             "zones": [z.model_dump(mode="json") for z in mall.zones],
+            "categories": category_names(mall, svc.content.content.categories),
         })
 
     @bp.get("/api/v1/zones")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,20 +151,52 @@ def test_ingest_changes_the_page_within_a_second(browser, ks: ServerProcess, tok
 
 
 def test_map_route_and_quiet_suggestions(browser, ks: ServerProcess, tokens) -> None:  # type: ignore[no-untyped-def]
-    tok = tokens.issue("cam-freezers-1")
-    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", LANDSCAPE, "?kiosk=map")
+    here, similar = tokens.issue("cam-fridges-1"), tokens.issue("cam-freezers-1")
+    mall = requests.get(ks.url + "/api/v1/mall", timeout=5).json()
+    zones = {z["id"]: z for z in mall["zones"]}
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, "?kiosk=map")
     page.locator(".k-tab[data-tab=map]").tap()
     expect(page.locator("#you-are-here")).to_have_count(1)
-    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(1)  # same category, quiet
-    requests.post(ks.url + "/api/v1/cameras/cam-freezers-1/events", json={"events": [ev(1, 100, 0)]}, headers=auth(tok), timeout=5)
+    # "quieter than here": both empty, so nothing is suggested; once this zone fills, the empty one is
+    expect(page.locator("#quiet button")).to_have_count(0)
+    requests.post(ks.url + "/api/v1/cameras/cam-fridges-1/events", json={"events": [ev(1, 40, 0)]}, headers=auth(here), timeout=5)
+    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(1, timeout=3000)  # same category, quieter
+    requests.post(ks.url + "/api/v1/cameras/cam-freezers-1/events", json={"events": [ev(1, 100, 0)]}, headers=auth(similar), timeout=5)
     expect(page.locator("polygon.zone[data-zone=freezers]")).to_have_class(re.compile(r"z-(busy|full)"), timeout=3000)
-    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(0)  # no longer "room to spare"
+    expect(page.locator("#quiet button[data-zone=freezers]")).to_have_count(0)  # now busier than here: never suggested
+    here_pct = float(page.locator("#level").inner_text().split("·")[1].strip(" %"))
+    for pct in page.locator("#quiet button span:last-child").all_inner_texts():
+        assert float(pct.split("·")[1].strip(" %")) < here_pct
+    # same floor: one route on this floor's map
     page.locator("#dests button[data-zone=dishwashers]").tap()
     expect(page.locator("#route")).to_have_count(1)
     assert len(page.locator("#route").get_attribute("points").split()) >= 2
-    page.locator("#dests button[data-zone=gaming-laptops]").tap()  # another floor: route to the escalator first
-    expect(page.locator(".floor-tab.active")).to_have_attribute("data-floor", "2")
+    # another floor: the whole route, floor by floor in walking order, escalator / lift and entrances labelled
+    page.locator("#dests button[data-zone=gaming-laptops]").tap()
+    legs = page.locator("#map .map-leg")
+    expect(legs).to_have_count(2)
+    walk = [str(zones["fridges"]["floor"]), str(zones["gaming-laptops"]["floor"])]
+    assert [legs.nth(i).get_attribute("data-floor") for i in range(2)] == walk
+    for i in range(2):
+        assert len(legs.nth(i).locator("polyline.route").get_attribute("points").split()) >= 2
+        expect(legs.nth(i).locator("text.lift-label")).to_have_text("扶梯 / 电梯")
+        floor = int(legs.nth(i).get_attribute("data-floor"))
+        names = {e["name_zh"] for e in mall["entrances"] if e["floor"] == floor}
+        assert set(legs.nth(i).locator("text.entrance-label").all_text_contents()) == names
+    expect(legs.nth(1).locator(".map-leg-title")).to_contain_text(zones["gaming-laptops"]["name_zh"])
+    expect(page.locator(".floor-tabs")).to_be_hidden()
     expect(page.locator("#route-text")).not_to_be_empty()
+    # "you are here" leaves the zone's own name readable; labels are large enough to read on a portrait kiosk
+    boxes = page.evaluate("""() => {
+      const r = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom, b.height]; };
+      const svg = document.querySelector("#you-are-here").ownerSVGElement;
+      return { here: r(document.querySelector("#you-are-here")),
+               own: r(svg.querySelector("g.zone-g[data-zone=fridges] text")),
+               sizes: [...document.querySelectorAll("#map text.zone-label")].map((t) => r(t)[4]) };
+    }""")
+    h, o = boxes["here"], boxes["own"]
+    assert h[2] <= o[0] or o[2] <= h[0] or h[3] <= o[1] or o[3] <= h[1], boxes
+    assert min(boxes["sizes"]) >= 16, f"zone labels under 16 px on a portrait kiosk: {min(boxes['sizes'])}"
     assert errors == []
     ctx.close()
 
@@ -318,6 +352,48 @@ def test_offline_cached_page_still_works(browser, ks: ServerProcess) -> None:  #
     ctx.set_offline(False)
     expect(page.locator("#conn")).to_have_class("conn online", timeout=35000)
     ctx.close()
+
+
+def test_pill_follows_the_language_and_says_updating_when_the_server_hangs(browser, redis_url: str, r) -> None:  # type: ignore[no-untyped-def]
+    """A web process stopped with its sockets open: the pill says "updating…" within seconds, a reload shows the
+    cached kiosk after the service worker's network timeout, a never-cached zone shows a friendly page (not
+    JSON) that comes back by itself once the server answers again."""
+    srv = ServerProcess(redis_url).start()
+    stopped = False
+    try:
+        ctx, page, _ = open_kiosk(browser, srv.url, "fridges", LANDSCAPE, "?kiosk=hang")
+        expect(page.locator("body")).to_have_attribute("data-offline-ready", "1", timeout=5000)
+        expect(page.locator("#conn")).to_have_text("实时")
+        page.locator("#lang").tap()
+        expect(page.locator("#conn")).to_have_text("live")
+        page.locator("#lang").tap()
+        assert srv.proc is not None
+        os.kill(srv.proc.pid, signal.SIGSTOP)
+        stopped = True
+        t0 = time.monotonic()
+        expect(page.locator("#conn")).to_have_text("更新中…", timeout=8000)
+        assert time.monotonic() - t0 < 8
+        expect(page.locator("#conn")).to_have_class("conn stale")
+        page.locator("#lang").tap()
+        expect(page.locator("#conn")).to_have_text("updating…")
+        t0 = time.monotonic()
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']", timeout=12000)
+        assert time.monotonic() - t0 < 12
+        expect(page.locator("#products .product").first).to_be_visible()
+        page.goto(srv.url + "/kiosk/phones-flagship?kiosk=hang")  # never opened on this kiosk
+        expect(page.locator("#offline-page")).to_be_visible(timeout=8000)
+        expect(page.locator("body")).to_contain_text("正在连接商场网络")
+        assert "{" not in page.locator("body").inner_text()
+        os.kill(srv.proc.pid, signal.SIGCONT)
+        stopped = False
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)  # the friendly page retried by itself
+        expect(page.locator("#zone-zh")).not_to_have_text("…")
+        ctx.close()
+    finally:
+        if stopped and srv.proc is not None:
+            os.kill(srv.proc.pid, signal.SIGCONT)
+        srv.kill()
 
 
 def test_screenshots_of_three_zones(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Helpers for the manager tests: login with CSRF, ingest through the camera API, a dedicated server."""
+"""Helpers for the manager tests: login with CSRF, ingest through the camera API, seeded demand, waiting."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Any
 import redis
 import requests
 
+from core.mall.loader import load_mall
+from core.wire import CountEvent
 from server.auth.users import Users
 from server.ingest.tokens import CameraTokens
+from server.store.counts import CountStore
 from server.store.keys import Keys
 from tests.conftest import ROOT, login
 from tests.helpers import auth
@@ -60,3 +63,12 @@ def wait_for(pred, timeout: float = 5.0, step: float = 0.05):  # type: ignore[no
             return v
         time.sleep(step)
     return pred()
+
+
+def seed_demand(r: redis.Redis, prefix: str, per_minute: int = 5, minutes: int = 90) -> None:
+    """Whole-mall entries for the last 90 minutes, written by the real store (as the ingest does)."""
+    mall = load_mall(None)
+    store = CountStore(r, Keys(prefix), mall.mall.timezone, mall.mall.opening_time)
+    now = time.time()
+    cam = next(c.id for c in mall.cameras if c.entrance)
+    store.apply_batch(cam, "seed", "mall", [CountEvent.of(i + 1, now - (minutes - i) * 60, per_minute, 0) for i in range(minutes)], now)

@@ -21,7 +21,7 @@ from server.manager.alerts import AlertEngine
 from server.store.counts import CountStore
 from server.store.keys import Keys
 from tests.conftest import ServerProcess
-from tests.manager.helpers import Camera, session, user
+from tests.manager.helpers import Camera, seed_demand, session, user
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
@@ -217,16 +217,8 @@ def test_alert_engine_kiosk_offline(r: redis.Redis, prefix: str) -> None:
     assert [a["state"] for a in eng.tick(now)] == ["cleared"]
 
 
-def _seed_demand(r: redis.Redis, prefix: str, per_minute: int = 5, minutes: int = 90) -> None:
-    """Whole-mall entries for the last 90 minutes, written by the real store (as the ingest does)."""
-    store = CountStore(r, Keys(prefix), MALL.mall.timezone, MALL.mall.opening_time)
-    now = time.time()
-    cam = next(c.id for c in MALL.cameras if c.entrance)
-    store.apply_batch(cam, "seed", "mall", [CountEvent.of(i + 1, now - (minutes - i) * 60, per_minute, 0) for i in range(minutes)], now)
-
-
 def test_staffing_accept_opens_counters_with_audit_and_dismiss_needs_a_reason(redis_url: str, r: redis.Redis) -> None:
-    _seed_demand(r, "s:")
+    seed_demand(r, "s:")
     srv = ServerProcess(redis_url, prefix="s:").start()
     try:
         s = session(srv.url, *user(r, "s:", "boss", "manager"))

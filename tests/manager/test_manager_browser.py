@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 from core.mall.loader import load_mall
 from tests.browser import chromium, console_errors
 from tests.conftest import ServerProcess
-from tests.manager.helpers import SHOTS, Camera, session, user, wait_for
-from tests.manager.test_manager_api import _seed_demand
+from tests.manager.helpers import SHOTS, Camera, seed_demand, session, user, wait_for
 
 MALL = load_mall(None)
 VIEW = {"width": 1920, "height": 1080}
@@ -170,7 +169,7 @@ class CrowdClient:
 
 
 def test_accept_opens_counters_kiosks_follow_and_a_silent_camera_raises_an_alert(redis_url: str, r: redis.Redis) -> None:
-    _seed_demand(r, "m:")  # 90 minutes of whole-mall entries: the engine asks for more counters at once
+    seed_demand(r, "m:")  # 90 minutes of whole-mall entries: the engine asks for more counters at once
     srv = ServerProcess(redis_url, prefix="m:", CAMERA_OFFLINE_SECONDS="3").start()
     crowd = None
     try:
@@ -182,6 +181,7 @@ def test_accept_opens_counters_kiosks_follow_and_a_silent_camera_raises_an_alert
         with chromium() as browser:
             page = browser.new_page(viewport=VIEW)
             errors = console_errors(page)
+            page.on("dialog", lambda d: d.accept())  # a change of more than 3 counters asks the manager to confirm
             _login(page, srv.url, u, pw)
             expect(page.locator("#st-message")).to_have_text(cur["message"])
             expect(page.locator("#st-options tbody tr")).to_have_count(3)  # c−1, c, c+1

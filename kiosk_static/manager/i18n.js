@@ -1,0 +1,113 @@
+/* Manager page language: English messages are the keys (gettext style), ZH holds their Chinese; the choice
+   is one tap on the header button and remembered on this browser (localStorage). Also names in the chosen
+   language (zones, floors, categories, entrances), alert texts built from the alert's fields, and mall time. */
+
+const KEY = "manager-lang";
+
+const ZH = {
+  "Live staffing": "实时人员调度", "Alerts:": "警报：", "Active alerts": "未处理的警报", "Sound on": "声音开", "Sound off": "声音关",
+  "Log out": "退出登录", "Floor map": "楼层平面图", "full": "已满", "Close": "关闭", "Occupancy": "在场人数",
+  "Entries · last hour": "进入 · 近 1 小时", "Exits · last hour": "离开 · 近 1 小时",
+  "Entries per 15 min: today vs same weekday last week": "每 15 分钟进入人数：今天与上周同日对比",
+  "Cameras": "摄像头", "Kiosks": "自助屏", "Mall footfall today · 5-min entries": "今日全场客流 · 每 5 分钟进入",
+  "Zones": "体验区", "Floor": "楼层", "Category": "品类", "All": "全部", "Zone": "体验区", "Occ.": "人数", "In 15m": "15 分钟进入",
+  "Trend": "趋势", "Last 2 h": "近 2 小时", "entries in the last 15 minutes": "最近 15 分钟进入人数",
+  "entries in the last 15 min minus the 15 min before": "最近 15 分钟进入人数减去之前 15 分钟",
+  "Checkout staffing": "收银排班", "Waiting for the staffing engine…": "等待排班引擎…", "Open now": "当前开放", "Suggested": "建议开放",
+  "λ now / +15 / +30 (per h)": "λ 现在 / +15 / +30（每小时）", "Counters": "收银台", "Service level": "服务水平", "Mean wait": "平均等待",
+  "Target": "目标", "Dismiss": "驳回", "Why dismiss? (required)": "驳回原因（必填）", "Alerts": "警报", "History": "历史",
+  "Assistance requests": "求助请求", "Export hourly counts": "导出每小时计数", "From": "从", "To": "到",
+  "Mall time": "商场时间", "In mall: {n} · entries today {today}": "场内 {n} 人 · 今日进入 {today}",
+  "Cameras online: {on} / {all}": "在线摄像头：{on} / {all}", "{name} ({role})": "{name}（{role}）", "manager": "经理", "staff": "店员",
+  "{pct} % of safe capacity": "安全容量的 {pct} %", "{pct} % of safe capacity · {floor} · {category}": "安全容量的 {pct} % · {floor} · {category}",
+  "online": "在线", "offline since {t}": "自 {t} 起离线", "offline (never reported)": "离线（从未上报）", "offline": "离线",
+  "none": "无", "none reporting": "无上报", "{fps} fps": "{fps} 帧/秒", "live": "实时", "reconnecting": "重连中",
+  "Today": "今天", "Typical (mean of previous 7 days)": "平常日（前 7 天平均）", "Last week {date}": "上周 {date}",
+  "today {n} entries · {definition}": "今日进入 {n} 人 · {definition}", "time": "时间", "hour": "小时",
+  "open": "开放", "closing": "关闭中", "closed": "已关闭", "{open} open of {all}": "{all} 个中 {open} 个开放", "by {who}": "操作人 {who}",
+  "No active alerts": "没有未结束的警报", "raised {t}": "{t} 发出", "acknowledged by {who} {t}": "{who} 于 {t} 确认", "cleared {t}": "{t} 结束",
+  "Acknowledge": "确认", "Resolve": "完成", "No open requests": "没有待处理的求助", "{n} open": "{n} 个待处理",
+  "Assistance service not available on this server.": "此服务器未提供求助服务。",
+  "kiosk {kiosk}": "自助屏 {kiosk}", "waiting {w}": "已等待 {w}", "sent": "已发送", "acknowledged": "已接单", "resolved": "已完成",
+  "escalated to managers": "已上报经理", "product question": "商品咨询", "checkout help": "结账帮助", "accessibility": "无障碍协助",
+  "other": "其他", "help": "帮助", "entries, exits and occupancy per zone per hour, {from} – {to}": "各体验区每小时进入、离开与在场人数，{from} – {to}",
+  "“To” must not be before “From”.": "“到”不能早于“从”。", "Choose a “From” date.": "请选择“从”的日期。",
+  "Dates after today ({today}, mall time) have no data yet.": "今天（{today}，商场时间）之后的日期还没有数据。", "yes": "是", "no": "否",
+  "{zone}: {n} of {cap} ({pct} %)": "{zone}：{n} / {cap}（{pct} %）",
+  "{zone}: at or above 100 % of safe capacity ({pct} %)": "{zone}：达到或超过安全容量 100 %（{pct} %）",
+  "{zone}: at or above 90 % of safe capacity ({pct} %)": "{zone}：达到或超过安全容量 90 %（{pct} %）",
+  "camera {id} offline: no heartbeat for {s} s": "摄像头 {id} 离线：{s} 秒无心跳", "kiosk {id} offline": "自助屏 {id} 离线",
+  "{zone}: a request for help waits unacknowledged ({s} s)": "{zone}：求助请求 {s} 秒无人接单", "{zone}: occupancy corrected": "{zone}：在场人数已校正",
+};
+
+function initial() {
+  try { const saved = localStorage.getItem(KEY); if (saved === "zh" || saved === "en") return saved; } catch (e) { /* storage off */ }
+  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+export let lang = initial();
+const listeners = [];
+
+/* A message in the page's language; {name} placeholders are filled from `vars`. */
+export function t(msg, vars) {
+  const s = (lang === "zh" && ZH[msg]) || msg;
+  return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? "" : String(vars[k]))) : s;
+}
+
+/* Static texts marked in the HTML: data-i18n (text), data-i18n-title, data-i18n-placeholder, data-i18n-label. */
+export function applyStatic(root) {
+  const doc = root || document;
+  for (const e of doc.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+  for (const e of doc.querySelectorAll("[data-i18n-title]")) e.title = t(e.dataset.i18nTitle);
+  for (const e of doc.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
+  for (const e of doc.querySelectorAll("[data-i18n-label]")) e.setAttribute("aria-label", t(e.dataset.i18nLabel));
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.body.dataset.lang = lang;
+  const b = document.getElementById("lang");
+  if (b) b.textContent = lang === "zh" ? "EN" : "中文";
+}
+
+export function onLangChange(fn) { listeners.push(fn); }
+export function setLang(l) {
+  lang = l;
+  try { localStorage.setItem(KEY, l); } catch (e) { /* storage off: this page only */ }
+  applyStatic();
+  for (const fn of listeners) fn();
+}
+
+/* A zone, floor or entrance name (objects with name_zh / name_en); a category's name from the mall's list. */
+export const name = (o) => (o ? (lang === "zh" ? o.name_zh : o.name_en) || o.name_en || o.id : "");
+export function category(mall, id) {
+  const c = mall && mall.categories && mall.categories[id];
+  return c ? (lang === "zh" ? c.zh : c.en) || id : id;
+}
+
+/* An alert's text: in English the server's message; in Chinese built from the alert's kind and fields. */
+export function alertText(a, zones) {
+  if (lang !== "zh") return a.message;
+  const zone = a.zone && zones[a.zone] ? name(zones[a.zone]) : a.zone || a.subject;
+  const pct = a.value;
+  if (a.kind === "capacity" || a.kind === "capacity100" || a.kind === "capacity90") {
+    const crit = a.severity === "critical" || a.kind === "capacity100";
+    return t(crit ? "{zone}: at or above 100 % of safe capacity ({pct} %)" : "{zone}: at or above 90 % of safe capacity ({pct} %)", { zone, pct });
+  }
+  if (a.kind === "camera_offline" || a.kind === "camera") return t("camera {id} offline: no heartbeat for {s} s", { id: a.subject || a.camera, s: a.value });
+  if (a.kind === "kiosk_offline" || a.kind === "kiosk") return t("kiosk {id} offline", { id: a.subject || a.kiosk });
+  if (a.kind === "assist_waiting") return t("{zone}: a request for help waits unacknowledged ({s} s)", { zone, s: a.value });
+  if (a.kind === "drift") return t("{zone}: occupancy corrected", { zone });
+  return a.message;
+}
+
+/* Mall time, 24-hour, whatever the browser's own time zone and locale. */
+export function mallTime(ts, tz, withSeconds) {
+  if (ts === null || ts === undefined) return "–";
+  const d = new Date(typeof ts === "number" ? ts * 1000 : ts);
+  const opts = { timeZone: tz || "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (withSeconds !== false) opts.second = "2-digit";
+  return new Intl.DateTimeFormat("en-GB", opts).format(d);
+}
+/* The mall's UTC offset as a label, e.g. "GMT+8". */
+export function mallOffset(tz) {
+  const part = new Intl.DateTimeFormat("en-GB", { timeZone: tz || "UTC", timeZoneName: "shortOffset" }).formatToParts(new Date())
+    .find((p) => p.type === "timeZoneName");
+  return part ? part.value : tz;
+}

@@ -1,0 +1,30 @@
+"""Layout and contrast audit run inside a page (real Chromium, computed styles): what a person would see wrong.
+
+`audit(page)` returns lists of problems (empty = fine):
+- `overflow`: the page scrolls sideways, an element sticks out of its parent's box sideways, or its content is
+  wider than its box (cut text) where the box does not scroll; deliberate ellipsis cells with the full text in
+  `title` are allowed;
+- `overlap`: two visible boxes (text, controls, images, charts, maps) that are not nested cover each other;
+  what a scroll container or `overflow: hidden` hides is clipped first; inside an SVG (floor maps), two labels,
+  or a label and the "you are here" marker;
+- `contrast`: text colour on its effective background below WCAG AA (4.5:1; 3:1 for large text: ≥ 24 px,
+  or ≥ 18.66 px bold), alpha and opacity blended; disabled controls are exempt (WCAG 1.4.3);
+- `small`: text rendered below 12 px (SVG labels measured on screen);
+- `glyphs`: characters that need an emoji or symbol font (pictographs, dingbats, misc. symbols, geometric
+  shapes, keyboard symbols): UI icons must be inline SVG or CSS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+AUDIT_JS = Path(__file__).with_name("audit.js").read_text(encoding="utf-8")
+
+
+def audit(page: Any) -> dict[str, list[str]]:
+    return page.evaluate(AUDIT_JS)
+
+
+def problems(found: dict[str, list[str]], limit: int = 8) -> str:
+    return "\n".join(f"{kind}: {p}" for kind, items in found.items() for p in items[:limit])

@@ -1,0 +1,129 @@
+"""Kiosk and manager pages at the screen sizes they meet, in both languages, in real Chromium against a real
+server with a busy mall: nothing overlaps, nothing is cut or scrolls sideways, every text passes WCAG AA
+contrast, no glyph needs an emoji font (tests/pages/audit.py checks computed styles, not pictures).
+Screenshots: test-artifacts/screenshots/layout-*.png."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+from playwright.sync_api import expect
+
+from core.mall.loader import load_mall
+from tests.browser import chromium, console_errors
+from tests.conftest import ServerProcess
+from tests.manager.helpers import SHOTS, Camera, user
+from tests.pages.audit import audit, problems
+
+MALL = load_mall(None)
+PREFIX = "lay:"
+VIEWPORTS = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1280x800": (1280, 800), "1080x1920": (1080, 1920)}
+KIOSK_ZONES = ("checkout-area", "tv-theatre-85")  # the checkout card with many counters; the longest zone name
+TABS = ("products", "compare", "subsidy", "map", "help")
+
+
+def _busy_mall(base: str, r: redis.Redis) -> None:
+    """Every zone counted through the camera API, a few above 90 % and 100 % (alerts on the manager page)."""
+    rng = random.Random(5)
+    now = time.time()
+    seen: set[str] = set()
+    for c in MALL.cameras:
+        if c.zone is None or c.zone in seen:
+            continue
+        seen.add(c.zone)
+        cap = MALL.zone(c.zone).capacity
+        share = rng.choice([0.1, 0.3, 0.45, 0.6, 0.85, 0.95, 1.05])
+        Camera(base, r, PREFIX, c.id).send([(now - 600, int(cap * share) + 3, 3), (now - 5, 1, 1)])
+
+
+@pytest.fixture(scope="module")
+def busy(redis_url: str) -> Iterator[tuple[ServerProcess, redis.Redis]]:
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    for k in r.scan_iter(PREFIX + "*"):
+        r.delete(k)
+    srv = ServerProcess(redis_url, prefix=PREFIX).start()
+    _busy_mall(srv.url, r)
+    yield srv, r
+    srv.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with chromium() as b:
+        yield b
+
+
+def _check(page, what: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(150)  # a frame for layout after a tap
+    found = audit(page)
+    assert not any(found.values()), f"{what}:\n{problems(found)}"
+
+
+@pytest.mark.parametrize("zone", KIOSK_ZONES)
+def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> None:  # type: ignore[no-untyped-def]
+    srv, _ = busy
+    ctx = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = ctx.new_page()
+    errors = console_errors(page)
+    page.goto(f"{srv.url}/kiosk/{zone}?kiosk=layout-{zone}")
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#conn")).to_have_class("conn online", timeout=5000)
+    expect(page.locator("#occupancy")).not_to_have_text("–")
+    other_floor = next(z.id for z in MALL.zones if z.floor != MALL.zone(zone).floor and z.category != "checkout")
+    for vp, (w, h) in VIEWPORTS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        for lang in ("zh", "en"):
+            if page.locator("body").get_attribute("data-lang") != lang:
+                page.locator("#lang").tap()
+            expect(page.locator("body")).to_have_attribute("data-lang", lang)
+            for tab in TABS:
+                page.locator(f".k-tab[data-tab={tab}]").tap()
+                if tab == "compare" and page.locator("#compare-table").count() == 0 and page.locator(".compare-toggle").count() >= 2:
+                    page.locator(".k-tab[data-tab=products]").tap()
+                    page.locator(".compare-toggle").nth(0).tap()
+                    page.locator(".compare-toggle").nth(1).tap()
+                    page.locator(".k-tab[data-tab=compare]").tap()
+                if tab == "map":
+                    page.locator(f"#dests button[data-zone='{other_floor}']").tap()
+                _check(page, f"kiosk {zone} {vp} {lang} {tab}")
+                if tab == "map" and zone == KIOSK_ZONES[0]:
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-map-{vp}-{lang}.png"))
+            if zone == KIOSK_ZONES[0]:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.locator(".k-tab[data-tab=products]").tap()
+                page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-{vp}-{lang}.png"))
+    assert errors == [], errors
+    ctx.close()
+
+
+def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # type: ignore[no-untyped-def]
+    srv, r = busy
+    u, pw = user(r, PREFIX, "layout-boss", "manager")
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    errors = console_errors(page)
+    page.goto(srv.url + "/manager")
+    page.fill("input[name=username]", u)
+    page.fill("input[name=password]", pw)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/manager")
+    page.wait_for_selector("#conn.online")
+    expect(page.locator("#alerts li.alert").first).to_be_visible(timeout=8000)
+    expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
+    for vp, (w, h) in VIEWPORTS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        for lang in ("zh", "en"):
+            if page.locator("body").get_attribute("data-lang") != lang:
+                page.locator("#lang").click()
+            expect(page.locator("body")).to_have_attribute("data-lang", lang)
+            page.wait_for_timeout(300)  # charts resize to their new width
+            _check(page, f"manager {vp} {lang}")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"layout-manager-{vp}-{lang}.png"))
+    assert errors == [], errors
+    ctx.close()
