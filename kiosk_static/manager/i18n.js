@@ -5,6 +5,8 @@
 const KEY = "manager-lang";
 
 const ZH = {
+  "Mall operations": "商场运营", "Wrong username or password.": "用户名或密码错误。", "Username": "用户名", "Password": "密码", "Log in": "登录",
+  "Log in to continue: your session ended or you are not logged in yet.": "请登录以继续：会话已结束或尚未登录。",
   "Live staffing": "实时人员调度", "Alerts:": "警报：", "Active alerts": "未处理的警报", "Sound on": "声音开", "Sound off": "声音关",
   "Log out": "退出登录", "Floor map": "楼层平面图", "full": "已满", "Close": "关闭", "Occupancy": "在场人数",
   "Entries · last hour": "进入 · 近 1 小时", "Exits · last hour": "离开 · 近 1 小时",

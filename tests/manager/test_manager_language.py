@@ -66,6 +66,29 @@ def test_chinese_and_english_remembered_with_names_not_ids(live: ServerProcess, 
         ctx.close()
 
 
+def test_the_login_page_chooses_the_language_the_manager_page_keeps(live: ServerProcess, r: redis.Redis) -> None:
+    u, pw = user(r, "t:", "lang-clerk", "staff")
+    with chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+        page = ctx.new_page()
+        errors = console_errors(page)
+        page.goto(live.url + "/login")
+        expect(page.locator("button[type=submit]")).to_have_text("Log in")
+        page.locator("#lang").click()
+        expect(page.locator("button[type=submit]")).to_have_text("登录")
+        expect(page.locator("label").first).to_contain_text("用户名")
+        page.fill("input[name=username]", u)
+        page.fill("input[name=password]", pw)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/manager")
+        page.wait_for_selector("#conn.online")
+        expect(page.locator("body")).to_have_attribute("data-lang", "zh")
+        expect(page.locator("#assist-card h2")).to_have_text("求助请求")
+        expect(page.locator("#as-count")).to_have_text("0 个待处理")
+        assert errors == [], errors
+        ctx.close()
+
+
 def test_every_time_is_mall_time_24_hour_and_labelled(live: ServerProcess, r: redis.Redis) -> None:
     u, pw = user(r, "t:", "time-boss", "manager")
     with chromium() as browser:

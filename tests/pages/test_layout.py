@@ -1,6 +1,7 @@
 """Kiosk and manager pages at the screen sizes they meet, in both languages, in real Chromium against a real
 server with a busy mall: nothing overlaps, nothing is cut or scrolls sideways, every text passes WCAG AA
-contrast, no glyph needs an emoji font (tests/pages/audit.py checks computed styles, not pictures).
+contrast, no text is under 12 px, no glyph needs an emoji font (tests/pages/audit.py checks computed styles, not
+pictures). The login page and the staff view too.
 Screenshots: test-artifacts/screenshots/layout-*.png."""
 
 from __future__ import annotations
@@ -125,5 +126,31 @@ def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # 
             _check(page, f"manager {vp} {lang}")
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"layout-manager-{vp}-{lang}.png"))
+    assert errors == [], errors
+    ctx.close()
+
+
+def test_login_and_staff_pages_fit_every_screen_in_both_languages(browser, busy) -> None:  # type: ignore[no-untyped-def]
+    srv, r = busy
+    u, pw = user(r, PREFIX, "layout-clerk", "staff")
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    errors = console_errors(page)
+    page.goto(srv.url + "/login?next=/manager")
+    for where in ("login", "staff"):
+        for vp, (w, h) in VIEWPORTS.items():
+            page.set_viewport_size({"width": w, "height": h})
+            for lang in ("zh", "en"):
+                if page.locator("body").get_attribute("data-lang") != lang:
+                    page.locator("#lang").click()
+                expect(page.locator("body")).to_have_attribute("data-lang", lang)
+                _check(page, f"{where} {vp} {lang}")
+        if where == "login":
+            page.fill("input[name=username]", u)
+            page.fill("input[name=password]", pw)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/manager")
+            page.wait_for_selector("#conn.online")
+            expect(page.locator("#counters .counter").first).to_be_visible()
     assert errors == [], errors
     ctx.close()

@@ -91,7 +91,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
 }
 
 PATH_VALUES = {"camera_id": CAM_A, "counter_id": "C01", "zone_id": "fridges", "alert_id": "zone-full:fridges",
-               "filename": "common/base.css", "name": "socket.io.min.js"}
+               "filename": "common/base.css", "name": "socket.io.esm.min.js"}
 
 
 def _url(rule: str, rid: str) -> str:
