@@ -36,6 +36,13 @@
   const BOX_TAGS = new Set(["BUTTON", "INPUT", "SELECT", "TEXTAREA", "IMG", "CANVAS", "svg", "A", "OUTPUT"]);
   const all = [...document.body.querySelectorAll("*")].filter((e) => !(e.closest("svg") && e.tagName !== "svg")
     && !e.closest(".uplot .u-over, .uplot canvas") && visible(e));
+  /* a full-screen overlay (attract loop, "still there?") hides the page under it: audit only what it shows */
+  const overlay = all.filter((e) => {
+    if (getComputedStyle(e).position !== "fixed") return false;
+    const r = e.getBoundingClientRect();
+    return r.width >= vw * 0.9 && r.height >= innerHeight * 0.9;
+  }).pop();
+  if (overlay) all.splice(0, all.length, ...all.filter((e) => overlay.contains(e)));
 
   // -- horizontal overflow
   if (document.documentElement.scrollWidth > vw + 1) out.overflow.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${vw}`);

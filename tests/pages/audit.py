@@ -1,6 +1,6 @@
 """Layout and contrast audit run inside a page (real Chromium, computed styles): what a person would see wrong.
 
-`audit(page)` returns lists of problems (empty = fine):
+`audit(page)` returns lists of problems (empty = fine); under a full-screen overlay only the overlay is audited:
 - `overflow`: the page scrolls sideways, an element sticks out of its parent's box sideways, or its content is
   wider than its box (cut text) where the box does not scroll; deliberate ellipsis cells with the full text in
   `title` are allowed;

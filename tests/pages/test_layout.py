@@ -102,6 +102,38 @@ def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> 
     ctx.close()
 
 
+def test_kiosk_overlays_and_index_fit_every_screen(browser, busy) -> None:  # type: ignore[no-untyped-def]
+    """"Still there?" in both languages, the attract loop, and the kiosk index, at every size."""
+    srv, _ = busy
+    ctx = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = ctx.new_page()
+    errors = console_errors(page)
+    page.goto(f"{srv.url}/kiosk/fridges?kiosk=layout-idle&idle=1&countdown=8")
+    page.wait_for_selector("body[data-ready='1']")
+    for lang in ("zh", "en"):
+        if page.locator("body").get_attribute("data-lang") != lang:
+            page.locator("#lang").tap()
+        page.locator(".k-tab[data-tab=subsidy]").tap()  # a shopper session: idle asks "still there?"
+        expect(page.locator("#still")).to_be_visible(timeout=4000)
+        for vp, (w, h) in VIEWPORTS.items():
+            page.set_viewport_size({"width": w, "height": h})
+            _check(page, f"still-there {vp} {lang}")
+        page.locator("#still-yes").tap()
+        expect(page.locator("#still")).to_be_hidden()
+    expect(page.locator("#still")).to_be_visible(timeout=4000)
+    expect(page.locator("#attract")).to_be_visible(timeout=10000)
+    for vp, (w, h) in VIEWPORTS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        _check(page, f"attract {vp}")
+    page.goto(f"{srv.url}/kiosk/")
+    page.wait_for_selector("#conn.online")
+    for vp, (w, h) in VIEWPORTS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        _check(page, f"kiosk index {vp}")
+    assert errors == [], errors
+    ctx.close()
+
+
 def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # type: ignore[no-untyped-def]
     srv, r = busy
     u, pw = user(r, PREFIX, "layout-boss", "manager")
