@@ -14,7 +14,7 @@ export function applyLang() {
   for (const e of document.querySelectorAll("[data-i18n]")) { const v = t(e.dataset.i18n); if (typeof v === "string") e.textContent = v; }
   renderAll();
 }
-export function renderHeader() {
+function renderHeader() {
   $("zone-zh").textContent = lang === "zh" ? st.me.name_zh : st.me.name_en;
   $("zone-en").textContent = lang === "zh" ? st.me.name_en : st.me.name_zh;
   document.title = st.me.name_zh + " · " + st.me.name_en;
@@ -45,7 +45,7 @@ export function renderConn() {
   document.body.classList.toggle("is-offline", st.conn === "offline" || st.conn === "reconnecting");
   renderCheckout();
 }
-export function productById(id) { return st.content && st.content.products.find((p) => p.id === id); }
+function productById(id) { return st.content && st.content.products.find((p) => p.id === id); }
 export function renderProducts() {
   if (!st.content) return;
   $("tagline").textContent = txt(st.content.tagline) || txt(st.content.title);
@@ -91,7 +91,7 @@ export function renderProducts() {
     return card;
   }));
 }
-export function toggleCompare(id) {
+function toggleCompare(id) {
   if (st.compareSel.includes(id)) st.compareSel = st.compareSel.filter((x) => x !== id);
   else if (st.compareSel.length < 3) st.compareSel.push(id);
   else { st.compareSel.shift(); st.compareSel.push(id); }
@@ -152,7 +152,7 @@ function backspaceIcon() {  // drawn, not a font glyph
   svg.append(svgEl("path", { d: "M8 5h12v14H8l-6-7z" }), svgEl("path", { d: "M11 9l6 6M17 9l-6 6" }));
   return svg;
 }
-export function buildKeypad() {
+function buildKeypad() {
   const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "back"];
   $("keypad").replaceChildren(...keys.map((k) => {
     const b = el("button", { class: "k-key", "data-key": k, "data-feature": "subsidy" }, k === "C" ? t("clear") : k === "back" ? undefined : k);
@@ -167,14 +167,14 @@ export function buildKeypad() {
   }));
 }
 /* "Quiet now": zones of the same category that are quieter than this one right now (never a busier one). */
-export function quietSuggestions() {
+function quietSuggestions() {
   const here = st.zoneLive || st.crowd[zoneId];
   if (!here) return [];
   return st.mall.zones.filter((z) => z.id !== zoneId && z.category === st.me.category && st.crowd[z.id] && st.crowd[z.id].pct < here.pct)
     .sort((a, b) => st.crowd[a.id].pct - st.crowd[b.id].pct).slice(0, 4);
 }
-export function zname(z) { return lang === "zh" ? z.name_zh : z.name_en; }
-export function floorName(fid) { const f = st.mall.floors.find((x) => x.id === fid); return f ? (lang === "zh" ? f.name_zh : f.name_en) : String(fid); }
+function zname(z) { return lang === "zh" ? z.name_zh : z.name_en; }
+function floorName(fid) { const f = st.mall.floors.find((x) => x.id === fid); return f ? (lang === "zh" ? f.name_zh : f.name_en) : String(fid); }
 export function renderMapSide() {
   if (!st.mall) return;
   const q = quietSuggestions();
@@ -189,7 +189,7 @@ export function renderMapSide() {
   const tg = st.map && st.map.target();
   $("route-text").textContent = tg ? (st.zones[tg].floor === st.me.floor ? t("route_same")(zname(st.zones[tg])) : t("route_floor")(zname(st.zones[tg]), floorName(st.zones[tg].floor))) : "";
 }
-export function renderDests() {
+function renderDests() {
   const others = st.mall.zones.filter((z) => z.id !== zoneId);
   $("dests").replaceChildren(...others.map((z) => {
     const b = el("button", { class: "k-btn ghost dest", "data-zone": z.id, "data-feature": "route" }, zname(z));
@@ -210,7 +210,7 @@ export function renderAssist() {
   $("assist-by").textContent = a && a.by_name ? (a.state === "resolved" ? t("by_done")(a.by_name) : t("by")(a.by_name)) : "";
   for (const b of document.querySelectorAll("button.reason")) b.disabled = !!(a && a.state !== "resolved");
 }
-export function renderAll() {
+function renderAll() {
   if (!st.me) return;
   renderHeader(); renderZone(); renderConn(); renderProducts(); renderCompare(); renderSubsidy(); buildKeypad();
   if (st.map) st.map.setLang(lang), st.map.setLevels(st.crowd);
