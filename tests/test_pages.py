@@ -98,10 +98,14 @@ def test_service_worker_precaches_every_file_the_kiosk_loads(live: ServerProcess
         page.goto(live.url + "/kiosk/fridges?kiosk=sw-assets")
         page.wait_for_selector("body[data-ready='1']")
         expect(page.locator("body")).to_have_attribute("data-offline-ready", "1", timeout=5000)
+        preloads = {urlparse(h).path for h in page.eval_on_selector_all("link[rel=modulepreload]", "ls => ls.map((l) => l.href)")}
         assert errors == []
     modules = {p for p in loaded if p.startswith(("/static/", "/vendor/"))}
     assert {"/static/kiosk/zone.js", "/static/kiosk/render.js", "/vendor/socket.io.esm.min.js"} <= modules
     assert modules <= set(assets), f"loaded but not precached: {modules - set(assets)}"
+    # the page preloads its whole module graph (one round trip instead of import by import): exactly what it imports
+    scripts = {p for p in modules if p.endswith(".js")} - {"/static/kiosk/zone.js"}
+    assert preloads == scripts, f"modulepreload list differs from the imports: {preloads ^ scripts}"
 
 
 def test_cache_name_follows_the_files(tmp_path: Path) -> None:
