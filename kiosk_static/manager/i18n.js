@@ -1,6 +1,6 @@
 /* Manager page language: English messages are the keys (gettext style), ZH holds their Chinese; the choice
    is one tap on the header button and remembered on this browser (localStorage). Also names in the chosen
-   language (zones, floors, categories, entrances), alert texts built from the alert's fields, and mall time. */
+   language (zones, floors, categories, entrances), alert texts, and mall time. */
 
 const KEY = "manager-lang";
 
@@ -35,12 +35,7 @@ const ZH = {
   "other": "其他", "help": "帮助", "entries, exits and occupancy per zone per hour, {from} – {to}": "各体验区每小时进入、离开与在场人数，{from} – {to}",
   "“To” must not be before “From”.": "“到”不能早于“从”。", "Choose a “From” date.": "请选择“从”的日期。",
   "Dates after today ({today}, mall time) have no data yet.": "今天（{today}，商场时间）之后的日期还没有数据。", "yes": "是", "no": "否",
-  "{zone}: {n} of {cap} ({pct} %)": "{zone}：{n} / {cap}（{pct} %）",
-  "{zone}: at or above 100 % of safe capacity ({pct} %)": "{zone}：达到或超过安全容量 100 %（{pct} %）",
-  "{zone}: at or above 90 % of safe capacity ({pct} %)": "{zone}：达到或超过安全容量 90 %（{pct} %）",
-  "camera {id} offline: no heartbeat for {s} s": "摄像头 {id} 离线：{s} 秒无心跳", "kiosk {id} offline": "自助屏 {id} 离线",
-  "{zone}: a request for help waits unacknowledged ({s} s)": "{zone}：求助请求 {s} 秒无人接单", "{zone}: occupancy corrected": "{zone}：在场人数已校正",
-};
+  };
 
 function initial() {
   try { const saved = localStorage.getItem(KEY); if (saved === "zh" || saved === "en") return saved; } catch (e) { /* storage off */ }
@@ -83,21 +78,8 @@ export function category(mall, id) {
   return c ? (lang === "zh" ? c.zh : c.en) || id : id;
 }
 
-/* An alert's text: in English the server's message; in Chinese built from the alert's kind and fields. */
-export function alertText(a, zones) {
-  if (lang !== "zh") return a.message;
-  const zone = a.zone && zones[a.zone] ? name(zones[a.zone]) : a.zone || a.subject;
-  const pct = a.value;
-  if (a.kind === "capacity" || a.kind === "capacity100" || a.kind === "capacity90") {
-    const crit = a.severity === "critical" || a.kind === "capacity100";
-    return t(crit ? "{zone}: at or above 100 % of safe capacity ({pct} %)" : "{zone}: at or above 90 % of safe capacity ({pct} %)", { zone, pct });
-  }
-  if (a.kind === "camera_offline" || a.kind === "camera") return t("camera {id} offline: no heartbeat for {s} s", { id: a.subject || a.camera, s: a.value });
-  if (a.kind === "kiosk_offline" || a.kind === "kiosk") return t("kiosk {id} offline", { id: a.subject || a.kiosk });
-  if (a.kind === "assist_waiting") return t("{zone}: a request for help waits unacknowledged ({s} s)", { zone, s: a.value });
-  if (a.kind === "drift") return t("{zone}: occupancy corrected", { zone });
-  return a.message;
-}
+/* An alert's text in the page's language: the server writes both (`message`, `message_zh`). */
+export function alertText(a) { return (lang === "zh" && a.message_zh) || a.message; }
 
 /* Mall time, 24-hour, whatever the browser's own time zone and locale. */
 export function mallTime(ts, tz, withSeconds) {

@@ -199,7 +199,7 @@ async function boot(user) {
     if (!d.kiosks.length) ks.append(Mgr.el("li", { class: "muted" }, t("none reporting")));
     const al = $("d-alerts");
     Mgr.clear(al);
-    for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, alertText(a, S.zones)));
+    for (const a of d.alerts) al.append(Mgr.el("li", { class: "alert sev-" + a.severity }, alertText(a)));
   }
   if (isManager) $("d-close").addEventListener("click", () => { current = null; $("detail").hidden = true; MgrMap.select(null); });
 

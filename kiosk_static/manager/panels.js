@@ -235,7 +235,7 @@ function renderAlerts() {
   const banner = $("alert-banner");
   const top = list.find((a) => a.state === "active");
   banner.hidden = !top;
-  banner.textContent = top ? alertText(top, Mgr.state.zones) : "";  // the warning sign is CSS (.alert-banner::before)
+  banner.textContent = top ? alertText(top) : "";  // the warning sign is CSS (.alert-banner::before)
   banner.className = "alert-banner" + (top ? " sev-" + top.severity : "");
   const zonesFlagged = new Set(list.filter((a) => a.zone).map((a) => a.zone));
   for (const z of Mgr.state.mall.zones) MgrMap.flag(z.id, zonesFlagged.has(z.id));
@@ -243,7 +243,7 @@ function renderAlerts() {
 
 function alertItem(a, actions) {
   const li = el("li", { class: "alert sev-" + a.severity + " st-" + a.state, "data-alert": a.id, "data-kind": a.kind });
-  const msg = el("div", { class: "msg" }, alertText(a, Mgr.state.zones));
+  const msg = el("div", { class: "msg" }, alertText(a));
   if (a.zone && Mgr.state.openDetail) { msg.classList.add("link"); msg.addEventListener("click", () => Mgr.state.openDetail(a.zone)); }
   li.append(msg);
   let meta = t("raised {t}", { t: Mgr.fmtTime(a.raised) });
@@ -261,8 +261,11 @@ function alertItem(a, actions) {
   return li;
 }
 
+const ended = [];  // ended alerts shown, newest first (redrawn when the language changes)
 function addHistory(a) {
   const ul = $("alert-history");
+  ended.unshift(a);
+  ended.length = Math.min(ended.length, 50);
   ul.prepend(alertItem(a, false));
   while (ul.children.length > 50) ul.removeChild(ul.lastChild);
 }
@@ -285,6 +288,7 @@ export async function loadAlerts() {
     for (const k of Object.keys(alerts)) delete alerts[k];
     for (const a of res.active) alerts[a.id] = a;
     Mgr.clear($("alert-history"));
+    ended.length = 0;
     for (const a of res.history.slice().reverse()) addHistory(a);
     renderAlerts();
     if (res.active.some((a) => a.state === "active")) Mgr.beep(res.active[0].severity);
@@ -417,7 +421,10 @@ export function wireExport(today) {
 /* Language changed: the panels this module draws, again from what they last showed. */
 onLangChange(() => {
   if (lastCounters) renderCounters(...lastCounters);
-  if ($("alerts")) renderAlerts();  // staff pages have no alerts or staffing panel
+  if ($("alerts")) {  // staff pages have no alerts or staffing panel
+    renderAlerts();
+    $("alert-history").replaceChildren(...ended.map((a) => alertItem(a, false)));
+  }
   renderAssist();
   if ($("st-time")) renderStaffing(null);
 });

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 from core.mall.loader import load_mall
 from tests.browser import chromium, console_errors
 from tests.conftest import ServerProcess
-from tests.manager.helpers import session, user
+from tests.manager.helpers import Camera, session, user
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
@@ -31,6 +32,7 @@ def _login(page, base: str, username: str, password: str) -> None:  # type: igno
 
 def test_chinese_and_english_remembered_with_names_not_ids(live: ServerProcess, r: redis.Redis) -> None:
     u, pw = user(r, "t:", "lang-boss", "manager")
+    Camera(live.url, r, "t:", "cam-fridges-1").send([(time.time(), -(-MALL.zone("fridges").capacity * 95 // 100), 0)])  # a 95 % alert
     categories = requests.get(live.url + "/api/v1/mall", timeout=5).json()["categories"]
     zone = MALL.zone("fridges")
     assert set(categories) == {z.category for z in MALL.zones}
@@ -44,8 +46,14 @@ def test_chinese_and_english_remembered_with_names_not_ids(live: ServerProcess, 
         expect(page.locator("body")).to_have_attribute("data-lang", "en")  # an English browser starts in English
         expect(row.locator("td[data-k=name]")).to_have_text(zone.name_en)
         expect(row.locator("td[data-k=category]")).to_have_text(categories[zone.category]["en"])
+        alert = page.locator(f"#alerts li.alert[data-alert='capacity:{zone.id}'] .msg")
+        expect(alert).to_contain_text(zone.name_en, timeout=8000)  # the server's English message
         page.locator("#lang").click()  # one tap
         expect(page.locator("body")).to_have_attribute("data-lang", "zh")
+        zh = next(a for a in session(live.url, u, pw).get(live.url + "/api/v1/manager/alerts", timeout=5).json()["active"]
+                  if a["id"] == f"capacity:{zone.id}")["message_zh"]
+        assert zone.name_zh in zh
+        expect(alert).to_have_text(zh)
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         expect(row.locator("td[data-k=name]")).to_have_text(zone.name_zh)
         expect(row.locator("td[data-k=category]")).to_have_text(categories[zone.category]["zh"])
