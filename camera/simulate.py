@@ -80,13 +80,23 @@ class Simulator:
 
     # -- what already happened ----------------------------------------------------------------
     def _per_camera(self, minutes: np.ndarray, areas: dict[str, tuple[np.ndarray, np.ndarray]], t_end: float,
-                    ) -> dict[str, list[tuple[float, int, int]]]:
-        """Minute arrays per area → events per camera, stamped in the middle of their minute (never after t_end)."""
+                    one_camera: bool = False) -> dict[str, list[tuple[float, int, int]]]:
+        """Minute arrays per area → events per camera, stamped in the middle of their minute (never after t_end).
+
+        ``one_camera``: each store area's whole flow goes through one of its cameras (all entrances through one
+        entrance camera), so the server applies it in time order.  Cameras post in parallel; split over several
+        cameras, exits could land before the entries they follow and be clamped at zero, leaving today's
+        occupancy too high.
+        """
         out: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
+        if one_camera:
+            areas = _merge_entrances(areas, self.model.entrance_ids)
         for area, (ins, outs) in areas.items():
             cams = self.by_area.get(area) or []
             if not cams or area == MALL_AREA:
                 continue
+            if one_camera:
+                cams = cams[:1]
             for m, a, b in zip(minutes.tolist(), ins.tolist(), outs.tolist(), strict=True):
                 t = min(float(m) + 30.0, t_end)
                 if (a or b) and t <= t_end:
@@ -104,7 +114,8 @@ class Simulator:
             s = simulate_day(self.mall, "normal", seed=self.seed * 1000 + d.toordinal() % 1000, day=d, scale=self.scale)
             self.history.post(f"hist-{d:%Y%m%d}", self._per_camera(s.minutes, s.areas, time.time()))
             for m, tx, busy in zip(s.minutes.tolist(), s.transactions.tolist(), s.busy_seconds.tolist(), strict=True):
-                self._spread_transactions(int(m), int(tx), float(busy), counter_ids)
+                # busy counter-seconds of the minute as whole counters busy all minute
+                self._spread_transactions(int(m), int(tx), round(float(busy) / 60.0), 60.0, counter_ids)
             self.feed.flush()
             log.info("back-filled %s: %d entries, %d transactions", d, int(s.entries.sum()), int(s.transactions.sum()))
 
@@ -141,7 +152,8 @@ class Simulator:
                     outs[k][i] += b
             recent.append(arrived)
         minutes_ts = (t0 + 60.0 * np.arange(n_min)).astype(np.int64)
-        self.history.post(f"warm-{int(now)}", self._per_camera(minutes_ts, {k: (ins[k], outs[k]) for k in keys}, now))
+        self.history.post(f"warm-{int(now)}", self._per_camera(minutes_ts, {k: (ins[k], outs[k]) for k in keys}, now,
+                                                               one_camera=True))
         self.feed.flush(int(now // 60 * 60))
         self.clock = now
         log.info("warm-up: %d minutes since %s sent with their own times", n_min,
@@ -151,17 +163,16 @@ class Simulator:
     def _step(self, t: float, dt: float, open_ids: list[str]) -> StepCounts:
         self.model.open_counters = len(open_ids)
         sc = self.model.step(datetime.fromtimestamp(t, self.tz), dt)
-        self._spread_transactions(int(t // 60 * 60), sc.transactions, sc.busy_counters * dt, open_ids)
+        self._spread_transactions(int(t // 60 * 60), sc.transactions, sc.busy_counters, dt, open_ids)
         return sc
 
-    def _spread_transactions(self, minute: int, tx: int, busy_seconds: float, counter_ids: list[str]) -> None:
-        """Give the payments of a step to the counters that served them (busy time shared evenly)."""
-        if not counter_ids or (tx == 0 and busy_seconds <= 0):
+    def _spread_transactions(self, minute: int, tx: int, busy: int, seconds: float, counter_ids: list[str]) -> None:
+        """Give the payments of a step to the ``busy`` counters that served during its ``seconds``."""
+        serving = counter_ids[: max(1, min(len(counter_ids), busy))] if counter_ids else []
+        if not serving or (tx == 0 and busy == 0):
             return
-        n_busy = min(len(counter_ids), max(1, round(busy_seconds / 60.0)) if busy_seconds else 1)
-        serving = counter_ids[:n_busy]
         for cid, k in zip(serving, split(tx, len(serving), self.rng), strict=True):
-            self.feed.add(minute, cid, k, busy_seconds / len(serving))
+            self.feed.add(minute, cid, k, seconds if busy else 0.0)
 
     def step(self, dt: float) -> None:
         """Advance the model by dt seconds ending now; spool each camera's share with that time."""
@@ -199,6 +210,17 @@ class Simulator:
                 ev.set()
             for th, _ in threads:
                 th.join(5)
+
+
+def _merge_entrances(areas: dict[str, tuple[np.ndarray, np.ndarray]], entrances: list[str],
+                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """All entrances' flow under the first entrance (they all count into the whole-mall area)."""
+    present = [e for e in entrances if e in areas]
+    if len(present) < 2:
+        return areas
+    out = {k: v for k, v in areas.items() if k not in present}
+    out[present[0]] = (sum(areas[e][0] for e in present), sum(areas[e][1] for e in present))  # type: ignore[assignment]
+    return out
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
