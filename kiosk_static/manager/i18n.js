@@ -19,7 +19,7 @@ const ZH = {
   "λ now / +15 / +30 (per h)": "λ 现在 / +15 / +30（每小时）", "Counters": "收银台", "Service level": "服务水平", "Mean wait": "平均等待",
   "Target": "目标", "Dismiss": "驳回", "Why dismiss? (required)": "驳回原因（必填）", "Alerts": "警报", "History": "历史",
   "Assistance requests": "求助请求", "Export hourly counts": "导出每小时计数", "From": "从", "To": "到",
-  "Mall time": "商场时间", "In mall: {n} · entries today {today}": "场内 {n} 人 · 今日进入 {today}",
+  "Mall time": "商场时间", "Zones (none chosen: all zones and the whole mall)": "体验区（不选：全部体验区和全场）", "Whole mall": "全场", "In mall: {n} · entries today {today}": "场内 {n} 人 · 今日进入 {today}",
   "Cameras online: {on} / {all}": "在线摄像头：{on} / {all}", "{name} ({role})": "{name}（{role}）", "manager": "经理", "staff": "店员",
   "{pct} % of safe capacity": "安全容量的 {pct} %", "{pct} % of safe capacity · {floor} · {category}": "安全容量的 {pct} % · {floor} · {category}",
   "online": "在线", "offline since {t}": "自 {t} 起离线", "offline (never reported)": "离线（从未上报）", "offline": "离线",

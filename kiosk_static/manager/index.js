@@ -79,6 +79,20 @@ async function boot(user) {
     MgrPanels.loadAlerts();
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: S.mall.mall.timezone }).format(new Date());
     MgrPanels.wireExport(today);
+    const exZones = $("ex-zones");  // the export's zone picker: by floor, then the whole mall
+    const drawZonePicker = () => {
+      const groups = S.mall.floors.map((f) => {
+        const g = Mgr.el("optgroup", { label: name(f) });
+        for (const z of S.mall.zones.filter((z) => z.floor === f.id)) g.append(Mgr.el("option", { value: z.id }, name(z)));
+        return g;
+      });
+      const chosen = new Set([...exZones.selectedOptions].map((o) => o.value));
+      exZones.replaceChildren(Mgr.el("option", { value: "mall" }, t("Whole mall")), ...groups);
+      for (const o of exZones.options) o.selected = chosen.has(o.value);
+    };
+    drawZonePicker();
+    exZones.addEventListener("change", () => MgrPanels.setExportZones([...exZones.selectedOptions].map((o) => o.value)));
+    onLangChange(drawZonePicker);
     $("alert-badge").addEventListener("click", () => $("alerts-card").scrollIntoView({ behavior: "smooth" }));
     $("hist-toggle").addEventListener("click", () => { $("alert-history").hidden = !$("alert-history").hidden; });
     onLangChange(() => {  // names in the chosen language, without losing the sort, filters or the open zone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import threading
 import time
@@ -273,3 +274,25 @@ def test_assistance_inbox_round_trip(live: ServerProcess, r: redis.Redis) -> Non
             assert errors == [], errors
     finally:
         kiosk.disconnect()
+
+
+def test_export_zone_picker_downloads_only_the_chosen_zones(live: ServerProcess, r: redis.Redis) -> None:
+    u, pw = user(r, "t:", "boss", "manager")
+    Camera(live.url, r, "t:", "cam-fridges-1").send([(time.time() - 60, 5, 1)])
+    with chromium() as browser:
+        page = browser.new_page(viewport=VIEW, accept_downloads=True)
+        errors = console_errors(page)
+        _login(page, live.url, u, pw)
+        picker = page.locator("#ex-zones")
+        assert picker.locator("option").count() == len(MALL.zones) + 1  # every zone, by floor, and the whole mall
+        page.select_option("#ex-zones", ["fridges", "mall"])
+        with page.expect_download() as download:
+            page.click("#ex-csv")
+        with open(download.value.path(), encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert {row["zone"] for row in rows} == {"fridges", "mall"}
+        assert sum(int(row["entries"] or 0) for row in rows if row["zone"] == "fridges") == 5
+        page.locator("#lang").click()  # the picker follows the language and keeps the choice
+        expect(picker.locator("option[value=fridges]")).to_have_text(MALL.zone("fridges").name_zh)
+        assert sorted(picker.evaluate("s => [...s.selectedOptions].map((o) => o.value)")) == ["fridges", "mall"]
+        assert errors == [], errors
