@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     from server.live.events import register_socket_events
     from server.manager.views import create_blueprint as manager_bp
     from server.pages.views import create_blueprint as pages_bp
+    from server.redis_client import SocketIOQueue
     from server.staffing.api import create_blueprint as staffing_bp
 
     settings = settings or Settings()
@@ -113,10 +114,9 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     svc = build_services(settings, mall)
     app.extensions["services"] = svc  # for tests; features and the CLI get `svc` passed in
 
-    socketio.init_app(
-        app, async_mode=settings.async_mode,
-        message_queue=settings.redis_url if settings.message_queue else None,
-        channel=svc.keys.socketio_channel, manage_session=True,
+    socketio.init_app(  # the message queue on a bounded blocking pool (server/redis_client.py SocketIOQueue)
+        app, async_mode=settings.async_mode, manage_session=True,
+        client_manager=SocketIOQueue(settings.redis_url, svc.keys.socketio_channel) if settings.message_queue else None,
     )
     register_socket_events(socketio, svc)
     register_error_handlers(app)

@@ -7,6 +7,8 @@ import logging
 import os
 import time
 
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -18,6 +20,10 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             body["exc"] = self.formatException(record.exc_info)
+        # what a library passes as `extra=` (python-socketio's redis_exception, ...) is kept, never dropped
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in body:
+                body[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
         return json.dumps(body, ensure_ascii=False)
 
 

@@ -8,9 +8,15 @@ written; once sent, a timeout or a dropped connection is reported to the caller 
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import redis
+import socketio
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+
+log = logging.getLogger(__name__)
 
 
 class NotSent(redis.exceptions.ConnectionError):
@@ -33,14 +39,46 @@ class WriteOnceConnection(redis.Connection):
         super().send_packed_command(command, check_health=False)
 
 
-def connect(url: str, max_connections: int = 256) -> redis.Redis:
+def connect(url: str, max_connections: int = 256, decode_responses: bool = True) -> redis.Redis:
     """Short timeouts so a stalled or restarted Redis costs a few failed requests, not hung threads.
     A blocking pool: under a burst, requests wait briefly for a connection instead of failing."""
     extra = {"connection_class": WriteOnceConnection} if url.startswith("redis://") else {}
     pool = redis.BlockingConnectionPool.from_url(
-        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15,
+        url, decode_responses=decode_responses, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15,
         max_connections=max_connections, timeout=5,
         retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3, supported_errors=(NotSent,)),
         **extra,
     )
     return redis.Redis(connection_pool=pool)
+
+
+class SocketIOQueue(socketio.RedisManager):
+    """The Socket.IO message queue between web processes, on this module's bounded blocking pool.
+
+    python-socketio opens the queue with redis-py's default pool, which refuses a 101st concurrent connection
+    ("Too many connections"). With 200 sockets subscribing at once, that many handler threads emit together:
+    publishes failed, each failure rebuilt the client (closing the listener's pub/sub under it), and the
+    listener backed off 1, 2, 4 s... so the crowd room went quiet for up to 12 s. Here publishers wait briefly
+    for a pooled connection, a failed publish is logged with its exception and never rebuilds anything, and
+    only the listener (re)opens its own pub/sub.
+    """
+
+    def __init__(self, url: str, channel: str, max_connections: int = 64, **kwargs: Any) -> None:
+        super().__init__(url, channel=channel, **kwargs)
+        self.redis = connect(url, max_connections=max_connections, decode_responses=False)
+
+    def _redis_connect(self) -> None:  # called by the listener thread when it (re)subscribes
+        if self.pubsub is not None:
+            try:
+                self.pubsub.close()
+            except redis.RedisError:
+                pass
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
+
+    def _publish(self, data: Any) -> Any:
+        try:
+            return self.redis.publish(self.channel, self.json.dumps(data))
+        except redis.RedisError as exc:
+            log.error("cannot publish a Socket.IO message to Redis (dropped): %r", exc)
+            return None

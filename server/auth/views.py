@@ -73,7 +73,8 @@ def create_blueprint(svc: Services) -> Blueprint:
         attempt = throttle.attempt(address, username, devices.device_for(device_cookie, username))
         wait = throttle.retry_after(attempt)
         if wait:
-            if request.accept_mimetypes.best == "application/json":
+            # a browser names text/html in Accept and gets the form again; scripts (*/*, JSON) get JSON
+            if not any(mt in ("text/html", "application/xhtml+xml") for mt, _ in request.accept_mimetypes):
                 raise ApiError(429, "too_many_attempts", f"too many failed logins; try again in {wait} s", "username",
                                retry_after=wait)
             return _throttled_page(current_app.config["PAGES_DIR"], wait)

@@ -35,13 +35,15 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
         kiosk = data.get("kiosk") if isinstance(data, dict) else None
         if kiosk is not None and (not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk)):
             return {"ok": False, "error": "invalid", "field": "kiosk"}
-        stats = reader.area_stats([z.id for z in mall.zones])
+        # public figures need occupancy only: one HMGET, not 15 minutes of buckets for every zone (with 200
+        # kiosks subscribing at once, that read starved the publisher and the crowd room went quiet for seconds)
+        occ = reader.occupancy([z.id for z in mall.zones])
         sid = request.sid  # type: ignore[attr-defined]
         join_room(CROWD)
         if zone:
             join_room(zone_room(zone))
-            notify.zone(public_zone(mall, zone, stats[zone]), to=sid)
-        notify.crowd([public_zone(mall, a, s) for a, s in stats.items()], to=sid)
+            notify.zone(public_zone(mall, zone, {"occupancy": occ[zone]}), to=sid)
+        notify.crowd([public_zone(mall, a, {"occupancy": n}) for a, n in occ.items()], to=sid)
         if kiosk:  # the kiosk's own room: its assistance requests; resync the latest one on every (re)connect
             join_room(kiosk_room(kiosk))
             latest = svc.assist.latest_for_kiosk(kiosk)

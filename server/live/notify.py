@@ -30,21 +30,24 @@ class Notifier:
     def __init__(self, socketio: SocketIO) -> None:
         self.socketio = socketio
 
-    def _emit(self, event: str, payload: dict[str, Any], to: str) -> None:
-        self.socketio.emit(event, payload, to=to)
+    def _emit(self, event: str, payload: dict[str, Any], to: str, own: bool = False) -> None:
+        """`own`: `to` is a socket of this process (a handler's snapshot for its own socket), so the emit skips the
+        Redis message queue: no other process has that socket, and 200 kiosks subscribing at once made thousands
+        of snapshots every process had to read back off Redis."""
+        self.socketio.emit(event, payload, to=to, ignore_queue=own)
 
     # kiosks
     def zone(self, payload: dict[str, Any], to: str | None = None) -> None:
         """`zone`: one zone's public figures {zone, occupancy, capacity, pct, level}."""
-        self._emit("zone", payload, to or zone_room(str(payload["zone"])))
+        self._emit("zone", payload, to or zone_room(str(payload["zone"])), own=to is not None)
 
     def crowd(self, zones: list[dict[str, Any]], to: str | None = None) -> None:
         """`crowd`: {zones: [public zone, ...]} for wayfinding and crowd levels."""
-        self._emit("crowd", {"zones": zones}, to or CROWD)
+        self._emit("crowd", {"zones": zones}, to or CROWD, own=to is not None)
 
     def checkout(self, summary: dict[str, Any], to: str | None = None) -> None:
         """`checkout`: {open_counters, expected_wait_minutes, wait_text, queue, source, updated}."""
-        self._emit("checkout", summary, to or CROWD)
+        self._emit("checkout", summary, to or CROWD, own=to is not None)
 
     def content(self, zone: str, view: dict[str, Any]) -> None:
         """`content`: a zone's merged kiosk content after an edit."""
@@ -53,7 +56,7 @@ class Notifier:
     def assist(self, req: dict[str, Any], to: str | None = None) -> None:
         """`assist`: one assistance request, to staff and to the kiosk that asked (or one socket on resync)."""
         if to is not None:
-            self._emit("assist", req, to)
+            self._emit("assist", req, to, own=True)
             return
         self._emit("assist", req, STAFF)
         self._emit("assist", req, kiosk_room(str(req["kiosk"])))
@@ -69,11 +72,11 @@ class Notifier:
 
     def zones(self, zones: list[dict[str, Any]], to: str | None = None) -> None:
         """`zones`: {zones: [manager zone, ...]} with 15-minute and daily figures."""
-        self._emit("zones", {"zones": zones}, to or MANAGERS)
+        self._emit("zones", {"zones": zones}, to or MANAGERS, own=to is not None)
 
     def cameras(self, cameras: list[dict[str, Any]], to: str | None = None) -> None:
         """`cameras`: {cameras: [{camera, online, last_seen, fps, spool_depth, open_gaps}]}."""
-        self._emit("cameras", {"cameras": cameras}, to or MANAGERS)
+        self._emit("cameras", {"cameras": cameras}, to or MANAGERS, own=to is not None)
 
     def staffing(self, suggestion: dict[str, Any]) -> None:
         """`staffing`: the current suggestion with its explanation."""

@@ -108,10 +108,12 @@ class Proxy:
 class CountingCamera:
     """Appends one 'in' event every `period` seconds to its spool while a pusher delivers in the background."""
 
-    def __init__(self, server_url: str, camera: str, token: str, spool_path: Path, period: float = 0.02) -> None:
+    def __init__(self, server_url: str, camera: str, token: str, spool_path: Path, period: float = 0.02,
+                 exit_every: int = 0) -> None:
+        """`exit_every=N`: every Nth event is an exit instead of an entry (occupancy keeps moving, within limits)."""
         self.spool = Spool(spool_path)
         self.pusher = Pusher(server_url, camera, token, self.spool, batch_max=50, interval=0.2, backoff_max=2.0, timeout=2.0)
-        self.period = period
+        self.period, self.exit_every = period, exit_every
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -123,8 +125,11 @@ class CountingCamera:
         return self
 
     def _produce(self) -> None:
+        n = 0
         while not self._stop.is_set():
-            self.spool.append(time.time(), 1, 0)
+            n += 1
+            leaves = self.exit_every and n % self.exit_every == 0
+            self.spool.append(time.time(), 0 if leaves else 1, 1 if leaves else 0)
             time.sleep(self.period)
 
     def stop_counting(self) -> int:

@@ -80,3 +80,18 @@ def test_readyz_fails_fast_while_redis_is_stopped(tmp_path: Path) -> None:
             kr.proc.send_signal(signal.SIGCONT)
         server.kill()
         kr.stop()
+
+
+def test_json_log_keeps_a_librarys_extra_fields() -> None:
+    """python-socketio reports the cause of "Cannot publish to redis" only in `extra`; the JSON log keeps it."""
+    import json
+    import logging
+
+    from server.logs import JsonFormatter
+
+    rec = logging.getLogger("socketio.server").makeRecord("socketio.server", logging.ERROR, __file__, 1,
+                                                           "Cannot publish to redis... retrying", (), None,
+                                                           extra={"redis_exception": "Too many connections"})
+    body = json.loads(JsonFormatter().format(rec))
+    assert body["msg"] == "Cannot publish to redis... retrying" and body["redis_exception"] == "Too many connections"
+    assert "args" not in body and "levelno" not in body
