@@ -111,12 +111,14 @@ export async function loadForecastVsActual() {
     staffingExtras();
     const t = $("st-fva");
     Mgr.clear(t);
-    t.append(el("thead", {}, el("tr", {}, el("th", {}, "15 min from"), el("th", {}, "Forecast"),
-      el("th", {}, "Transactions"), el("th", {}, "Counted in"))));
+    const row = (tag, cells) => { const tr = el("tr"); for (const c of cells) tr.append(el(tag, {}, c)); return tr; };  // el()'s third argument is text
+    const head = el("thead");
+    head.append(row("th", ["15 min from", "Forecast", "Transactions", "Counted in"]));
+    t.append(head);
     const tb = el("tbody");
     for (const b of res.bins.slice(-6)) {
-      tb.append(el("tr", {}, el("td", {}, b.start.slice(11, 16)), el("td", {}, b.forecast === null ? "–" : Mgr.fmtNum(b.forecast, 0)),
-        el("td", {}, b.transactions === null ? "no feed" : String(b.transactions)), el("td", {}, String(b.checkout_entries))));
+      tb.append(row("td", [b.start.slice(11, 16), b.forecast === null ? "–" : Mgr.fmtNum(b.forecast, 0),
+        b.transactions === null ? "no feed" : String(b.transactions), String(b.checkout_entries)]));
     }
     t.append(tb);
   } catch (e) { /* the panel works without it */ }

@@ -1,7 +1,7 @@
 () => {
   /* The layout and contrast audit tests/pages/audit.py runs inside a page; returns {overflow, overlap, contrast, glyphs}. */
   const MIN_TEXT_PX = 12;  // smallest readable text on a kiosk or an operations screen (map labels included)
-  const out = { overflow: [], overlap: [], contrast: [], small: [], glyphs: [] };
+  const out = { overflow: [], overlap: [], contrast: [], small: [], glyphs: [], garbage: [] };
   const vw = document.documentElement.clientWidth;
   const name = (e) => {
     const id = e.id ? "#" + e.id : "";
@@ -145,8 +145,10 @@
 
   // -- glyphs that need an emoji or symbol font
   const BAD = /[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{25A0}-\u{25FF}\u{2300}-\u{23FF}\u{FE0F}]/u;
+  const GARBAGE = /\[object \w+\]|\bundefined\b|\bNaN\b|\bnull\b/;  // a value the code meant to format, shown raw
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (GARBAGE.test(n.textContent) && n.parentElement && visible(n.parentElement)) out.garbage.push(`${name(n.parentElement)}: ${n.textContent.trim().slice(0, 60)}`);
     if (BAD.test(n.textContent) && n.parentElement && visible(n.parentElement)) out.glyphs.push(`${name(n.parentElement)}: ${n.textContent.trim().slice(0, 40)}`);
   }
   for (const e of all) {

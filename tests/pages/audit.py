@@ -11,7 +11,8 @@
   or ≥ 18.66 px bold), alpha and opacity blended; disabled controls are exempt (WCAG 1.4.3);
 - `small`: text rendered below 12 px (SVG labels measured on screen);
 - `glyphs`: characters that need an emoji or symbol font (pictographs, dingbats, misc. symbols, geometric
-  shapes, keyboard symbols): UI icons must be inline SVG or CSS.
+  shapes, keyboard symbols): UI icons must be inline SVG or CSS;
+- `garbage`: "[object …]", "undefined", "NaN" or "null" in the page's text: a value the code meant to format.
 """
 
 from __future__ import annotations
