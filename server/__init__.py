@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     from server.ingest.api import create_blueprint as ingest_bp
     from server.ingest.openapi import bp as openapi_bp
     from server.kiosk.api import create_blueprint as kiosk_bp
+    from server.kiosk.enrol_api import create_blueprint as kiosk_enrol_bp
     from server.live.events import register_socket_events
     from server.manager.views import create_blueprint as manager_bp
     from server.pages.views import create_blueprint as pages_bp
@@ -123,7 +124,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     jsonbody.register(app)  # deeply nested JSON bodies are a 400 on every route
     app.register_blueprint(health.create_blueprint(svc))
     app.register_blueprint(openapi_bp)
-    for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, checkout_bp, manager_bp, kiosk_bp, assist_bp):
+    for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, checkout_bp, manager_bp, kiosk_bp, kiosk_enrol_bp, assist_bp):
         app.register_blueprint(make(svc))
     cli.register(app, svc)
 

@@ -38,6 +38,7 @@ def register(app: Flask, svc: Services) -> None:
     """The `flask` commands, bound to this process's services."""
     cameras = AppGroup("cameras", help="Camera tokens (stored only as hashes).")
     users = AppGroup("users", help="Manager and staff accounts.")
+    kiosks = AppGroup("kiosks", help="Enrolled kiosks (only they send heartbeats and assistance requests).")
     demo = AppGroup("demo", help="Demo data for make run.")
     api_tokens = AppGroup("api-tokens", help="Tokens for outside tools (e.g. /api/v1/staffing/what-if).")
 
@@ -138,6 +139,37 @@ def register(app: Flask, svc: Services) -> None:
         """Log a user out everywhere (every session ends at once)."""
         click.echo(f"{svc.users.sessions.end_all(username)} session(s) of {username} ended")
 
+    @kiosks.command("enrol")
+    @click.argument("kiosk_id")
+    @click.option("--zone", required=True, help="The zone whose page the kiosk shows.")
+    def kiosks_enrol(kiosk_id: str, zone: str) -> None:
+        """Enrol a kiosk; prints its secret and the link to open once on the device."""
+        from server.errors import ApiError
+        from server.kiosk.enrol import KioskEnrolment
+        from server.kiosk.enrol_api import enrol_link
+
+        try:
+            secret = KioskEnrolment(svc.redis, svc.keys, svc.mall).enrol(kiosk_id, zone)
+        except ApiError as exc:
+            raise click.UsageError(f"{exc.field}: {exc.detail}") from None
+        click.echo(f"{kiosk_id}\t{zone}\t{secret}\t{enrol_link(zone, kiosk_id, secret)}")
+
+    @kiosks.command("retire")
+    @click.argument("kiosk_id")
+    def kiosks_retire(kiosk_id: str) -> None:
+        from server.kiosk.enrol import KioskEnrolment
+
+        if not KioskEnrolment(svc.redis, svc.keys, svc.mall).retire(kiosk_id):
+            raise click.UsageError(f"no enrolled kiosk {kiosk_id!r}")
+        click.echo(f"retired {kiosk_id}")
+
+    @kiosks.command("list")
+    def kiosks_list() -> None:
+        from server.kiosk.enrol import KioskEnrolment
+
+        for k, rec in KioskEnrolment(svc.redis, svc.keys, svc.mall).enrolled().items():
+            click.echo(f"{k}\t{rec['zone']}")
+
     @demo.command("setup")
     @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
     def demo_setup(out_dir: str) -> None:
@@ -147,6 +179,7 @@ def register(app: Flask, svc: Services) -> None:
 
     app.cli.add_command(cameras)
     app.cli.add_command(users)
+    app.cli.add_command(kiosks)
     app.cli.add_command(demo)
     app.cli.add_command(api_tokens)
 

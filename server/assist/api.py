@@ -19,11 +19,25 @@ from flask import Blueprint, jsonify, request
 from server.assist.store import REASONS, elapsed
 from server.auth import current_user, require_role
 from server.errors import ApiError
+from server.kiosk.enrol import KioskEnrolment
 from server.services import Services
 
 
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("assist", __name__, url_prefix="/api/v1/assist")
+    enrolment = KioskEnrolment(svc.redis, svc.keys, svc.mall) if svc.settings.kiosk_enrolment else None
+
+    def _global_limit() -> None:
+        """Mall-wide cap on new requests per minute, on top of each kiosk's own limits."""
+        minute = int(time.time() // 60)
+        key = svc.keys.assist_global(minute)
+        pipe = svc.redis.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, 120)
+        n = int(pipe.execute()[0])
+        if n > svc.settings.assist_global_per_minute:
+            raise ApiError(429, "too_many", f"more than {svc.settings.assist_global_per_minute} assistance requests "
+                           "this minute in the whole mall; try again shortly", "kiosk", retry_after=60 - int(time.time() % 60))
 
     @bp.post("")
     def create():  # type: ignore[no-untyped-def]
@@ -37,6 +51,9 @@ def create_blueprint(svc: Services) -> Blueprint:
             raise ApiError(400, "invalid", "kiosk is required: ^[a-z0-9-]{1,64}$", "kiosk")
         if not isinstance(reason, str) or reason not in REASONS:
             raise ApiError(400, "invalid", "reason must be one of " + ", ".join(REASONS), "reason")
+        if enrolment is not None:  # only enrolled kiosks, each for its own zone
+            enrolment.require_http(request, kiosk, zone)
+        _global_limit()
         req = svc.assist.create(zone, kiosk, reason)
         svc.notify.assist_new(req)
         svc.notify.assist(req)

@@ -19,6 +19,7 @@ from flask import Blueprint, jsonify, request
 
 from server.auth import require_role
 from server.errors import ApiError
+from server.kiosk.enrol import KioskEnrolment
 from server.kiosk.subsidy import calculate
 from server.services import Services
 
@@ -35,6 +36,7 @@ def _json_body() -> dict[str, Any]:
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("kiosk", __name__)
     mall = svc.mall
+    enrolment = KioskEnrolment(svc.redis, svc.keys, mall) if svc.settings.kiosk_enrolment else None
 
     def _zone(value: Any) -> str:
         if not isinstance(value, str) or mall.zone(value) is None:
@@ -62,7 +64,10 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     @bp.post("/api/v1/kiosk/heartbeat")
     def heartbeat():  # type: ignore[no-untyped-def]
-        rec = svc.kiosks.beat_from(_json_body())
+        body = _json_body()
+        if enrolment is not None:  # only enrolled kiosks: no offline alerts for invented ones
+            enrolment.require_http(request, body.get("kiosk"), body.get("zone"))
+        rec = svc.kiosks.beat_from(body)
         return jsonify({"ok": True, **rec})
 
     @bp.get("/api/v1/kiosk/status")
@@ -81,6 +86,8 @@ def create_blueprint(svc: Services) -> Blueprint:
     def engagement_post():  # type: ignore[no-untyped-def]
         body = _json_body()
         zone = _zone(body.get("zone"))
+        if enrolment is not None:
+            enrolment.require_http(request, None, zone)
         extra = set(body) - {"zone", "sessions", "session_ms", "taps"}
         if extra:
             raise ApiError(400, "invalid", "unexpected field (only counters are accepted): " + ", ".join(sorted(extra)), sorted(extra)[0])

@@ -15,6 +15,7 @@ from server.store.keys import Keys
 
 KIOSK_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 VERSION = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+STALE_SECONDS = 24 * 3600.0  # a kiosk silent this long is left out of the status (and of offline alerts)
 
 
 class KioskRegistry:
@@ -45,7 +46,9 @@ class KioskRegistry:
     def forget(self, kiosk: str) -> bool:
         return bool(self.r.hdel(self.keys.kiosk_heartbeats, kiosk))
 
-    def status(self, offline_after: float = 60, now: float | None = None) -> dict[str, dict[str, Any]]:
+    def status(self, offline_after: float = 60, now: float | None = None,
+               stale_after: float = STALE_SECONDS) -> dict[str, dict[str, Any]]:
+        """Kiosks heard from within `stale_after` (default a day): an older one is left out, so it stops alerting."""
         now = time.time() if now is None else now
         out: dict[str, dict[str, Any]] = {}
         for kid, raw in sorted(self.r.hgetall(self.keys.kiosk_heartbeats).items()):
@@ -54,6 +57,8 @@ class KioskRegistry:
                 rec = json.loads(raw)
                 ts = float(rec["ts"])
             except (ValueError, KeyError, TypeError):
+                continue
+            if now - ts > stale_after:
                 continue
             out[kid] = {"zone": rec.get("zone"), "online": now - ts <= offline_after, "last_seen": ts,
                         "version": rec.get("version") or None}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import request, session
 from flask_socketio import SocketIO, join_room
 
 from server.auth.guard import current_user
 from server.errors import ApiError
+from server.kiosk.enrol import KioskEnrolment
 from server.kiosk.registry import KIOSK_ID
 from server.live.notify import CROWD, MANAGERS, STAFF, kiosk_room, zone_room
 from server.live.payloads import camera_summaries, manager_zone, public_zone
@@ -17,10 +18,18 @@ from server.services import Services
 
 def register_socket_events(socketio: SocketIO, svc: Services) -> None:
     mall, reader, notify = svc.mall, svc.reader, svc.notify
+    enrolment = KioskEnrolment(svc.redis, svc.keys, mall) if svc.settings.kiosk_enrolment else None
+
+    def _own_kiosk(kiosk: str) -> bool:
+        """With enrolment on, a socket speaks for a kiosk only if it connected with that kiosk's secret."""
+        return enrolment is None or session.get("kiosk") == kiosk
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> None:
         svc.metrics.sockets.inc()
+        if enrolment is not None:
+            who = enrolment.kiosk_for(auth.get("kiosk_token") if isinstance(auth, dict) else None)
+            session["kiosk"] = who.kiosk if who else None
 
     @socketio.on("disconnect")
     def _disconnect(*_: Any) -> None:
@@ -35,6 +44,8 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
         kiosk = data.get("kiosk") if isinstance(data, dict) else None
         if kiosk is not None and (not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk)):
             return {"ok": False, "error": "invalid", "field": "kiosk"}
+        if kiosk is not None and not _own_kiosk(kiosk):  # a kiosk's room carries its requests and staff names
+            return {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
         # public figures need occupancy only: one HMGET, not 15 minutes of buckets for every zone (with 200
         # kiosks subscribing at once, that read starved the publisher and the crowd room went quiet for seconds)
         occ = reader.occupancy([z.id for z in mall.zones])
@@ -53,6 +64,8 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
 
     @socketio.on("kiosk_heartbeat")
     def _kiosk_heartbeat(data: Any = None) -> dict[str, Any]:
+        if not _own_kiosk(data.get("kiosk") if isinstance(data, dict) else None):  # type: ignore[arg-type]
+            return {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
         try:
             rec = svc.kiosks.beat_from(data)
         except ApiError as exc:

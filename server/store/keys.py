@@ -161,6 +161,20 @@ class Keys:
         """Hash kiosk id → JSON {zone, ts, version}."""
         return f"{self.prefix}kiosk:hb"
 
+    @property
+    def kiosk_enrolled(self) -> str:
+        """Hash kiosk id → JSON {zone, hash of its secret, enrolled_at, by} (server/kiosk/enrol.py)."""
+        return f"{self.prefix}kiosk:enrolled"
+
+    @property
+    def kiosk_secrets(self) -> str:
+        """Hash SHA-256 of a kiosk secret → kiosk id."""
+        return f"{self.prefix}kiosk:secrets"
+
+    def assist_global(self, minute: int) -> str:
+        """Assistance requests mall-wide in one minute (global rate limit); expires after two minutes."""
+        return f"{self.prefix}assist:global:{minute}"
+
     def kiosk_engagement(self, day: str, zone: str) -> str:
         """Hash of one zone's engagement counters for a local day: sessions, session_ms, tap:<feature>."""
         return f"{self.prefix}kiosk:eng:{day}:{zone}"
