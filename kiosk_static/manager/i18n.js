@@ -19,6 +19,8 @@ const ZH = {
   "λ now / +15 / +30 (per h)": "λ 现在 / +15 / +30（每小时）", "Counters": "收银台", "Service level": "服务水平", "Mean wait": "平均等待",
   "Target": "目标", "Dismiss": "驳回", "Why dismiss? (required)": "驳回原因（必填）", "Alerts": "警报", "History": "历史",
   "Assistance requests": "求助请求", "Export hourly counts": "导出每小时计数", "From": "从", "To": "到",
+  "updated {t}": "{t} 更新", "Accept: open {n}": "接受：再开 {n} 个", "Accept: close {n}": "接受：关闭 {n} 个", "Nothing to accept": "无需调整",
+  "Dismiss…": "驳回…", "15 min from": "15 分钟起点", "Forecast": "预测", "Transactions": "交易笔数", "Counted in": "计入人数", "no feed": "无数据源",
   "Mall time": "商场时间", "Zones (none chosen: all zones and the whole mall)": "体验区（不选：全部体验区和全场）", "Whole mall": "全场", "In mall: {n} · entries today {today}": "场内 {n} 人 · 今日进入 {today}",
   "Cameras online: {on} / {all}": "在线摄像头：{on} / {all}", "{name} ({role})": "{name}（{role}）", "manager": "经理", "staff": "店员",
   "{pct} % of safe capacity": "安全容量的 {pct} %", "{pct} % of safe capacity · {floor} · {category}": "安全容量的 {pct} % · {floor} · {category}",

@@ -1,7 +1,7 @@
 /* Right-hand panels: staffing suggestion (accept / dismiss), counters grid, alerts, assistance inbox, export. */
 import * as Mgr from "/static/manager/core.js";
 import * as MgrMap from "/static/manager/map.js";
-import { alertText, name, onLangChange, t } from "/static/manager/i18n.js";
+import { alertText, name, onLangChange, t, t as tr } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (t, a, x) => Mgr.el(t, a, x);
@@ -44,7 +44,7 @@ export function renderStaffing(s) {
   const ex = s.explanation || {};
   const lam = ex.lambda_per_hour || {};
   const tgt = ex.target || {};
-  $("st-time").textContent = "updated " + Mgr.fmtTime(s.ts);
+  $("st-time").textContent = t("updated {t}", { t: Mgr.fmtTime(s.ts) });
   $("st-message").textContent = s.message;
   $("st-message").className = "st-message act-" + s.action;
   $("st-open").textContent = s.open_now;
@@ -90,7 +90,7 @@ export function renderStaffing(s) {
   const hide = isDismissed(s);
   $("st-accept").disabled = hide || s.delta === 0;
   $("st-dismiss").disabled = hide || s.delta === 0;
-  $("st-accept").textContent = s.delta > 0 ? "Accept: open " + s.delta : s.delta < 0 ? "Accept: close " + (-s.delta) : "Nothing to accept";
+  $("st-accept").textContent = s.delta > 0 ? t("Accept: open {n}", { n: s.delta }) : s.delta < 0 ? t("Accept: close {n}", { n: -s.delta }) : t("Nothing to accept");
   $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason +
       (dismissed.text ? " (" + dismissed.text + ")" : "")
     : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
@@ -113,12 +113,12 @@ export async function loadForecastVsActual() {
     Mgr.clear(t);
     const row = (tag, cells) => { const tr = el("tr"); for (const c of cells) tr.append(el(tag, {}, c)); return tr; };  // el()'s third argument is text
     const head = el("thead");
-    head.append(row("th", ["15 min from", "Forecast", "Transactions", "Counted in"]));
+    head.append(row("th", [tr("15 min from"), tr("Forecast"), tr("Transactions"), tr("Counted in")]));
     t.append(head);
     const tb = el("tbody");
     for (const b of res.bins.slice(-6)) {
       tb.append(row("td", [b.start.slice(11, 16), b.forecast === null ? "–" : Mgr.fmtNum(b.forecast, 0),
-        b.transactions === null ? "no feed" : String(b.transactions), String(b.checkout_entries)]));
+        b.transactions === null ? tr("no feed") : String(b.transactions), String(b.checkout_entries)]));
     }
     t.append(tb);
   } catch (e) { /* the panel works without it */ }
