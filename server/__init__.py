@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
+import redis
 from flask import Flask
 
 from core.mall.loader import load_mall
 from core.mall.schema import Mall
 from server.extensions import socketio
+from server.live.notify import Notifier
 from server.services import Services
 from server.settings import ROOT, Settings
+from server.store.keys import Keys
 
 
 def build_services(settings: Settings, mall: Mall) -> Services:
@@ -23,14 +29,13 @@ def build_services(settings: Settings, mall: Mall) -> Services:
     from server.kiosk.content import content_dir, load_content
     from server.kiosk.registry import KioskRegistry
     from server.kiosk.watcher import ContentWatcher
-    from server.live.notify import Notifier
     from server.live.publisher import LivePublisher
     from server.manager.alerts import AlertEngine
+    from server.manager.content_edit import ContentEditor
     from server.metrics import Metrics
     from server.redis_client import connect
     from server.staffing.service import StaffingService
     from server.store.counts import CountStore
-    from server.store.keys import Keys
     from server.store.reads import Reader
 
     r = connect(settings.redis_url)
@@ -50,23 +55,22 @@ def build_services(settings: Settings, mall: Mall) -> Services:
                          kiosk_offline_seconds=settings.kiosk_offline_seconds, kiosk_status=kiosks.status,
                          camera_grace_seconds=settings.camera_grace_seconds,
                          assist_overdue=lambda now: assist.overdue(now, settings.assist_escalate_seconds))
-    live.tick_hooks.append(alerts.tick)
+    watcher = ContentWatcher(mall, content_root, content, _content_emitter(r, keys, notify), settings.content_poll_seconds)
+    editor = ContentEditor(r, keys, mall, watcher)
+    live.tick_hooks += [alerts.tick, editor.tick]  # once per tick in one process: alerts, scheduled content
     svc = Services(
         settings=settings, mall=mall, redis=r, keys=keys, metrics=metrics, counts=counts, reader=reader,
         notify=notify, live=live, camera_tokens=CameraTokens(r, keys), api_tokens=ApiTokens(r, keys), users=Users(r, keys),
         staffing=StaffingService(r, settings.key_prefix, mall, notify=notify, reader=reader.minutes_of),
         assist=assist, kiosks=kiosks,
         engagement=Engagement(r, keys, tz),
-        content=ContentWatcher(mall, content_root, content, _content_emitter(r, keys, notify), settings.content_poll_seconds),
-        alerts=alerts,
+        content=watcher, alerts=alerts, content_editor=editor,
     )
     return svc
 
 
-def _content_emitter(r, keys, notify):  # type: ignore[no-untyped-def]
+def _content_emitter(r: redis.Redis, keys: Keys, notify: Notifier) -> Callable[[str, dict], None]:
     """With several web processes watching the same files, one of them emits each content change."""
-    import hashlib
-    import json
 
     def emit(zone: str, view: dict) -> None:
         tag = hashlib.sha1(json.dumps([zone, view["version"], view["subsidy"]], sort_keys=True).encode()).hexdigest()[:16]

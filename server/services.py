@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported for annotations only: the factory builds these in 
     from server.live.notify import Notifier
     from server.live.publisher import LivePublisher
     from server.manager.alerts import AlertEngine
+    from server.manager.content_edit import ContentEditor
     from server.metrics import Metrics
     from server.staffing.service import StaffingService
     from server.store.counts import CountStore
@@ -51,6 +52,7 @@ class Services:
     engagement: Engagement
     content: ContentWatcher  # `.content` is the kiosk content in force; it reloads when the files change
     alerts: AlertEngine
+    content_editor: ContentEditor
 
     def start_background(self) -> None:
         """Threads a serving process runs: live publisher, content watcher and (if enabled) the staffing engine."""

@@ -16,7 +16,7 @@ from flask import Blueprint, jsonify, request
 
 from server.auth import current_user, require_role
 from server.errors import ApiError
-from server.manager.content_edit import ContentEditor, note_text
+from server.manager.content_edit import note_text
 from server.services import Services
 
 
@@ -32,10 +32,9 @@ def _by() -> str:
     return str(user.get("name") or user.get("username") or "manager")
 
 
-def add_routes(bp: Blueprint, svc: Services) -> ContentEditor:
-    """The editor's routes on the manager blueprint; its scheduler runs as a tick hook of the live publisher."""
-    editor = ContentEditor(svc.redis, svc.keys, svc.mall, svc.content)
-    svc.live.tick_hooks.append(editor.tick)
+def add_routes(bp: Blueprint, svc: Services) -> None:
+    """The editor's routes on the manager blueprint (its scheduler runs as a tick hook, wired by the app factory)."""
+    editor = svc.content_editor
 
     @bp.get("/api/v1/manager/content/<zone>")
     @require_role("manager")
@@ -70,5 +69,3 @@ def add_routes(bp: Blueprint, svc: Services) -> ContentEditor:
     def content_unschedule(zone: str, sid: str):  # type: ignore[no-untyped-def]
         editor.delete_schedule(zone, sid, _by())
         return jsonify(editor.state(zone))
-
-    return editor
