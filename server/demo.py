@@ -108,6 +108,19 @@ def _issue_api_token(svc, name: str) -> str:  # type: ignore[no-untyped-def]
     return str(svc.api_tokens.issue(name))
 
 
+def demo_content(where: Path, keep: bool) -> Path:
+    """Kiosk content the demo's managers may edit: a copy under var/, so edits never touch the tracked files."""
+    import shutil
+
+    from server.kiosk.content import DEFAULT_CONTENT_DIR
+
+    if where.exists() and not keep:
+        shutil.rmtree(where)
+    if not where.exists():
+        shutil.copytree(DEFAULT_CONTENT_DIR, where)
+    return where
+
+
 def sim_args(env: dict[str, str], api_token_file: Path, mall_file: Path) -> list[str]:
     args = ["--mall", str(mall_file), "--api-token-file", str(api_token_file),
             "--scenario", env.get("SCENARIO", "normal"), "--scale", env.get("DEMO_SCALE", "1.0"),
@@ -136,6 +149,8 @@ def main() -> int:
     mall_file, clock = demo_mall(base, env.get("DEMO_START"), VAR_DIR / "demo")
     env.update(WEB_PORT=str(web_port), MALL_CONFIG=str(mall_file))
     env.setdefault("LATE_EVENT_HOURS", str(DEMO_LATE_EVENT_HOURS))
+    if not env.get("KIOSK_CONTENT_DIR"):
+        env["KIOSK_CONTENT_DIR"] = str(demo_content(VAR_DIR / "demo" / "content", keep))
     os.environ.update(env)
 
     from server import create_app
