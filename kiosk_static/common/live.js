@@ -4,10 +4,11 @@ import { io } from "/vendor/socket.io.esm.min.js";
 
 const WORDS = { live: "live", offline: "offline", reconnecting: "reconnecting" };
 
-/* `words(state)` gives the pill's text for "live", "offline" and "reconnecting" (the page's language). */
-export function connect(onConnect, statusEl, words) {
+/* `words(state)` gives the pill's text for "live", "offline" and "reconnecting" (the page's language);
+   `auth` is sent when the socket connects (an enrolled kiosk's secret). */
+export function connect(onConnect, statusEl, words, auth) {
   const say = words || ((k) => WORDS[k]);
-  const socket = io({ transports: ["websocket", "polling"], reconnectionDelay: 1000, reconnectionDelayMax: 30000 });
+  const socket = io({ transports: ["websocket", "polling"], reconnectionDelay: 1000, reconnectionDelayMax: 30000, auth: auth || {} });
   const set = (cls, key) => { if (statusEl) { statusEl.className = "conn " + cls; statusEl.textContent = say(key); } };
   socket.on("connect", () => { set("online", "live"); onConnect(socket); });
   socket.on("disconnect", () => set("offline", "offline"));

@@ -4,7 +4,7 @@ import { el } from "/static/common/live.js";
 import { draw as drawPicture } from "/static/kiosk/pictures.js";
 import { money, setLang } from "/static/kiosk/i18n.js";
 import { applyLang, show } from "/static/kiosk/render.js";
-import { $, COUNTDOWN_S, IDLE_S, st, zoneId } from "/static/kiosk/state.js";
+import { $, COUNTDOWN_S, IDLE_S, kioskHeaders, st, zoneId } from "/static/kiosk/state.js";
 
 // ---- engagement (counters only) ----------------------------------------------------------------------
 const eng = { sessions: 0, session_ms: 0, taps: {} };
@@ -16,7 +16,7 @@ export function flush() {
   const body = { zone: zoneId, sessions: eng.sessions, session_ms: eng.session_ms, taps: eng.taps };
   if (!body.sessions && !body.session_ms && !Object.keys(body.taps).length) return;
   eng.sessions = 0; eng.session_ms = 0; eng.taps = {};
-  fetch("/api/v1/kiosk/engagement", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), keepalive: true })
+  fetch("/api/v1/kiosk/engagement", { method: "POST", headers: { "Content-Type": "application/json", ...kioskHeaders() }, body: JSON.stringify(body), keepalive: true })
     .then((r) => { if (!r.ok && r.status >= 500) throw new Error(r.status); })
     .catch(() => { eng.sessions += body.sessions; eng.session_ms += body.session_ms; for (const [k, v] of Object.entries(body.taps)) eng.taps[k] = (eng.taps[k] || 0) + v; });
 }

@@ -4,7 +4,7 @@ import { connect } from "/static/common/live.js";
 import { t } from "/static/kiosk/i18n.js";
 import { nextSlide } from "/static/kiosk/idle.js";
 import { renderAssist, renderCheckout, renderCompare, renderConn, renderMapSide, renderProducts, renderSubsidy, renderZone } from "/static/kiosk/render.js";
-import { HEARTBEAT_S, KIOSK, PROBE_TIMEOUT_MS, st, VERSION, zoneId } from "/static/kiosk/state.js";
+import { HEARTBEAT_S, KIOSK, KIOSK_SECRET, kioskHeaders, PROBE_TIMEOUT_MS, st, VERSION, zoneId } from "/static/kiosk/state.js";
 
 export const CONTENT_URL = "/api/v1/kiosk/content/" + encodeURIComponent(zoneId);
 export const PAGES_CACHE = "kiosk-pages-v1";  // the service worker's cache of pages and data
@@ -34,7 +34,7 @@ export async function callStaff(reason) {
   const wait = Math.ceil((assistRetryAt - Date.now()) / 1000);
   if (wait > 0) { st.assistNote = t("too_soon")(wait); renderAssist(); return; }
   try {
-    const r = await fetch("/api/v1/assist", { method: "POST", headers: { "Content-Type": "application/json" },
+    const r = await fetch("/api/v1/assist", { method: "POST", headers: { "Content-Type": "application/json", ...kioskHeaders() },
                                               body: JSON.stringify({ zone: zoneId, kiosk: KIOSK, reason }) });
     if (r.status === 201) { st.assist = await r.json(); assistRetryAt = 0; }
     else if (r.status === 429) {
@@ -63,7 +63,7 @@ export function connectLive() {
     if (!first) { refreshContent(); }
     first = false;
     refreshCheckout();
-  });
+  }, undefined, undefined, KIOSK_SECRET ? { kiosk_token: KIOSK_SECRET } : undefined);
   socket.on("connect", () => setConn("live"));
   socket.on("disconnect", () => setConn("offline"));
   socket.on("connect_error", () => setConn("offline"));

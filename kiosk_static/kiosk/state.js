@@ -24,6 +24,23 @@ function kioskId() {
 }
 export const KIOSK = kioskId();
 
+/* The kiosk's secret from its enrolment link (/kiosk/<zone>?kiosk=<id>#enrol=<secret>, docs/security.md): kept on
+   the device, dropped from the address bar, sent with heartbeats, engagement and assistance requests. */
+function kioskSecret() {
+  const m = /(?:^#|&)enrol=([^&]+)/.exec(location.hash);
+  const given = m ? decodeURIComponent(m[1]) : "";
+  try {
+    if (given) {
+      localStorage.setItem("kiosk-secret:" + zoneId, given);
+      localStorage.setItem("kiosk-id:" + zoneId, KIOSK);
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    return localStorage.getItem("kiosk-secret:" + zoneId) || "";
+  } catch (e) { return given; }
+}
+export const KIOSK_SECRET = kioskSecret();
+export const kioskHeaders = () => (KIOSK_SECRET ? { "X-Kiosk-Token": KIOSK_SECRET } : {});
+
 /* mall, zones (by id), me (this zone), content, map (the wayfinding map), coZone (the checkout zone): set at start.
    crowd, zoneLive, checkout, assist: live; conn: connecting | live | stale | reconnecting | offline. compareSel, sub, assistNote, tab: what the shopper did (reset when idle). */
 export const st = {

@@ -5,6 +5,7 @@ import * as MgrCharts from "/static/manager/charts.js";
 import * as Mgr from "/static/manager/core.js";
 import * as MgrMap from "/static/manager/map.js";
 import * as MgrPanels from "/static/manager/panels.js";
+import { wireReport } from "/static/manager/report.js";
 import { alertText, applyStatic, category, lang, mallOffset, mallTime, name, onLangChange, setLang, t } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -93,6 +94,7 @@ async function boot(user) {
     drawZonePicker();
     exZones.addEventListener("change", () => MgrPanels.setExportZones([...exZones.selectedOptions].map((o) => o.value)));
     onLangChange(drawZonePicker);
+    wireReport();
     $("alert-badge").addEventListener("click", () => $("alerts-card").scrollIntoView({ behavior: "smooth" }));
     $("hist-toggle").addEventListener("click", () => { $("alert-history").hidden = !$("alert-history").hidden; });
     onLangChange(() => {  // names in the chosen language, without losing the sort, filters or the open zone

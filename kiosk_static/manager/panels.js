@@ -371,6 +371,9 @@ export async function loadAssist() {
 // ---------------------------------------------------------------- export
 let exportZones = [];  // chosen by a zone picker through setExportZones; empty = every zone and the whole mall
 let exportUpdate = () => {};
+let exportQueryOf = () => "";
+/* The form's current query (from, to, zones): the date-range report asks with the same choice. */
+export function exportQuery() { return exportQueryOf(); }
 export function setExportZones(ids) { exportZones = ids.slice(); exportUpdate(); }
 
 export function wireExport(today) {
@@ -416,6 +419,7 @@ export function wireExport(today) {
   from.addEventListener("change", update);
   to.addEventListener("change", update);
   exportUpdate = update;
+  exportQueryOf = query;
   onLangChange(update);
   update();
 }

@@ -296,3 +296,38 @@ def test_export_zone_picker_downloads_only_the_chosen_zones(live: ServerProcess,
         expect(picker.locator("option[value=fridges]")).to_have_text(MALL.zone("fridges").name_zh)
         assert sorted(picker.evaluate("s => [...s.selectedOptions].map((o) => o.value)")) == ["fridges", "mall"]
         assert errors == [], errors
+
+
+def test_date_range_report_shows_downloads_and_prints_alone(live: ServerProcess, r: redis.Redis) -> None:
+    u, pw = user(r, "t:", "boss", "manager")
+    Camera(live.url, r, "t:", "cam-fridges-1").send([(time.time() - 120, 7, 2)])
+    with chromium() as browser:
+        page = browser.new_page(viewport=VIEW, accept_downloads=True)
+        errors = console_errors(page)
+        _login(page, live.url, u, pw)
+        page.select_option("#ex-zones", ["fridges", "mall"])
+        page.click("#rp-show")
+        rows = page.locator("#rp-table tbody tr")
+        expect(rows).to_have_count(2)
+        api = session(live.url, u, pw).get(live.url + "/api/v1/manager/report?" + page.evaluate(
+            "() => new URL(document.getElementById('rp-csv').href).search.slice(1)"), timeout=5).json()
+        fridges = next(x for x in api["rows"] if x["zone"] == "fridges")
+        assert fridges["entries"] == 7 and fridges["exits"] == 2
+        row = page.locator("#rp-table tr[data-zone=fridges] td")
+        expect(row.nth(0)).to_have_text(MALL.zone("fridges").name_en)
+        expect(row.nth(1)).to_have_text("7")
+        expect(row.nth(2)).to_have_text("2")
+        with page.expect_download() as download:
+            page.click("#rp-csv")
+        with open(download.value.path(), encoding="utf-8") as f:
+            assert {x["zone"]: int(x["entries"]) for x in csv.DictReader(f)}["fridges"] == 7
+        # printing shows the report alone
+        page.evaluate("() => document.body.classList.add('print-report')")
+        page.emulate_media(media="print")
+        expect(page.locator("#report")).to_be_visible()
+        expect(page.locator("#zones")).to_be_hidden()
+        expect(page.locator("#maps")).to_be_hidden()
+        page.emulate_media(media="screen")
+        page.locator("#lang").click()
+        expect(row.nth(0)).to_have_text(MALL.zone("fridges").name_zh)
+        assert errors == [], errors
