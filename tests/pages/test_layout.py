@@ -60,6 +60,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 def _check(page, what: str) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("() => window.scrollTo(0, 0)")  # the page as it opens (a sticky header covers what scrolls under it)
     page.wait_for_timeout(150)  # a frame for layout after a tap
     found = audit(page)
     assert not any(found.values()), f"{what}:\n{problems(found)}"
@@ -149,6 +150,8 @@ def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # 
     page.wait_for_selector("#conn.online")
     expect(page.locator("#alerts li.alert").first).to_be_visible(timeout=8000)
     expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
+    page.click("#rp-show")  # the date-range report on screen too
+    expect(page.locator("#rp-table tbody tr").first).to_be_visible()
     for vp, (w, h) in VIEWPORTS.items():
         page.set_viewport_size({"width": w, "height": h})
         for lang in ("zh", "en"):
