@@ -24,6 +24,8 @@ const ZH = {
   "Report": "报告", "Download CSV": "下载 CSV", "Print": "打印", "Entries": "进入", "Exits": "离开", "Peak occupancy": "峰值人数",
   "Dwell (min)": "停留（分钟）", "Conversion": "转化率", "minute": "分钟", "generated {t}": "生成于 {t}",
   "Report {from} – {to} (mall time, {basis} data)": "报告 {from} – {to}（商场时间，{basis}级数据）",
+  "Same weekday last week ({date})": "上周同日（{date}）", "Last year {date} (hourly ÷ 12)": "去年同日 {date}（每小时 ÷ 12）",
+  "Last year {date} (hourly ÷ {n})": "去年同日 {date}（每小时 ÷ {n}）",
   "Mall time": "商场时间", "Zones (none chosen: all zones and the whole mall)": "体验区（不选：全部体验区和全场）", "Whole mall": "全场", "In mall: {n} · entries today {today}": "场内 {n} 人 · 今日进入 {today}",
   "Cameras online: {on} / {all}": "在线摄像头：{on} / {all}", "{name} ({role})": "{name}（{role}）", "manager": "经理", "staff": "店员",
   "{pct} % of safe capacity": "安全容量的 {pct} %", "{pct} % of safe capacity · {floor} · {category}": "安全容量的 {pct} % · {floor} · {category}",

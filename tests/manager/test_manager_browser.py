@@ -331,3 +331,37 @@ def test_date_range_report_shows_downloads_and_prints_alone(live: ServerProcess,
         page.locator("#lang").click()
         expect(row.nth(0)).to_have_text(MALL.zone("fridges").name_zh)
         assert errors == [], errors
+
+
+def test_charts_compare_with_last_week_and_last_year_when_counted(live: ServerProcess, r: redis.Redis) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from core.wire import CountEvent
+    from server.manager.series import same_date_last_year
+    from server.store.counts import CountStore
+    from server.store.keys import Keys
+
+    u, pw = user(r, "t:", "boss", "manager")
+    tz = ZoneInfo(MALL.mall.timezone)
+    now = datetime.now(tz)
+    week = (now - timedelta(days=7)).replace(hour=14, minute=7, second=0, microsecond=0)
+    year = datetime.combine(same_date_last_year(now.date()), week.time(), tzinfo=tz).replace(hour=16)
+    store = CountStore(r, Keys("t:"), MALL.mall.timezone, MALL.mall.opening_time)
+    entrance = next(c.id for c in MALL.cameras if c.entrance)
+    for seq, (cam, area, at, n) in enumerate([(entrance, "mall", week, 11), (entrance, "mall", year, 24),
+                                              ("cam-fridges-1", "fridges", year, 8)], start=1):
+        store.apply_batch(cam, "s", area, [CountEvent.of(seq, at.timestamp(), n, 0)], time.time())
+    with chromium() as browser:
+        page = browser.new_page(viewport=VIEW)
+        errors = console_errors(page)
+        _login(page, live.url, u, pw)
+        legend = page.locator("#ff-chart .u-legend")
+        expect(legend).to_contain_text(f"Same weekday last week ({week.date().isoformat()})")
+        expect(legend).to_contain_text(f"Last year {year.date().isoformat()} (hourly ÷ 12)")
+        page.locator("tr[data-zone=fridges]").click()
+        expect(page.locator("#d-chart .u-legend")).to_contain_text(f"Last year {year.date().isoformat()} (hourly ÷ 4)")
+        page.locator("tr[data-zone=dishwashers]").click()  # nothing counted there last year: no such line
+        expect(page.locator("#d-name")).to_have_text(MALL.zone("dishwashers").name_en)
+        expect(page.locator("#d-chart .u-legend")).not_to_contain_text("Last year")
+        assert errors == [], errors
