@@ -109,8 +109,9 @@ class CountingCamera:
     """Appends one 'in' event every `period` seconds to its spool while a pusher delivers in the background."""
 
     def __init__(self, server_url: str, camera: str, token: str, spool_path: Path, period: float = 0.02,
-                 exit_every: int = 0) -> None:
-        """`exit_every=N`: every Nth event is an exit instead of an entry (occupancy keeps moving, within limits)."""
+                 exit_every: int = 2) -> None:
+        """Every `exit_every`-th event is an exit instead of an entry (0: entries only): people come and go, so
+        occupancy stays plausible (server/ingest plausibility limits) however long the camera counts."""
         self.spool = Spool(spool_path)
         self.pusher = Pusher(server_url, camera, token, self.spool, batch_max=50, interval=0.2, backoff_max=2.0, timeout=2.0)
         self.period, self.exit_every = period, exit_every

@@ -27,11 +27,12 @@ CAM, ZONE = "cam-phones-flagship-1", "phones-flagship"
 
 
 def stored(redis_url: str) -> int:
-    """Entries applied for the zone today, read straight from the hour buckets."""
+    """People (entries and exits) applied for the zone today, read straight from the hour buckets; each event
+    of a CountingCamera is one person, so this equals the events it counted."""
     r = redis.Redis.from_url(redis_url, decode_responses=True)
     total = 0
     for k in r.scan_iter(f"t:h:{ZONE}:*"):
-        total += sum(int(v) for f, v in r.hgetall(k).items() if f.startswith("i"))
+        total += sum(int(v) for f, v in r.hgetall(k).items() if f.startswith(("i", "o")))
     return total
 
 
