@@ -8,6 +8,7 @@ from flask import request, session
 from flask_socketio import SocketIO, join_room
 
 from server.auth.guard import current_user
+from server.auth.sessions import Sessions
 from server.errors import ApiError
 from server.kiosk.enrol import KioskEnrolment
 from server.kiosk.registry import KIOSK_ID
@@ -19,6 +20,14 @@ from server.services import Services
 def register_socket_events(socketio: SocketIO, svc: Services) -> None:
     mall, reader, notify = svc.mall, svc.reader, svc.notify
     enrolment = KioskEnrolment(svc.redis, svc.keys, mall) if svc.settings.kiosk_enrolment else None
+    sessions = Sessions(svc.redis, svc.keys)
+
+    def _live_user() -> dict[str, Any] | None:
+        """The socket's user, if its login session is still live now (it may have ended since the connect)."""
+        user = current_user()
+        if user is None or not sessions.active(session.get("sid"), str(user.get("username", ""))):
+            return None
+        return user
 
     def _own_kiosk(kiosk: str) -> bool:
         """With enrolment on, a socket speaks for a kiosk only if it connected with that kiosk's secret."""
@@ -75,7 +84,7 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
     @socketio.on("set_counter")
     def _set_counter(data: Any = None) -> dict[str, Any]:
         """Staff and managers open or close a counter from the socket too (same rules and audit as HTTP)."""
-        user = current_user()
+        user = _live_user()
         if user is None or user["role"] not in ("manager", "staff"):
             return {"ok": False, "error": "login_required"}
         if not isinstance(data, dict) or not isinstance(data.get("counter"), str):
@@ -89,7 +98,7 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
 
     @socketio.on("subscribe_managers")
     def _subscribe_managers(*_: Any) -> dict[str, Any]:
-        user = current_user()
+        user = _live_user()
         if user is None or user["role"] not in ("manager", "staff"):
             return {"ok": False, "error": "login_required"}
         join_room(STAFF)  # assistance requests and counters reach managers and staff

@@ -116,3 +116,19 @@ def test_socket_with_an_ended_session_is_refused(live: ServerProcess, r) -> None
         assert c.call("subscribe_managers", {}, timeout=5)["ok"] is False
     finally:
         c.disconnect()
+
+
+def test_connected_socket_loses_its_rights_when_the_session_ends(live: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    user, pw = make_user(r, "sock-boss2", "manager")
+    s = login(live.url, user, pw)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+    c = socketio.Client(reconnection=False)
+    c.connect(live.url, transports=["websocket"], headers={"Cookie": cookie})
+    try:
+        assert c.call("subscribe_managers", {}, timeout=5)["ok"] is True
+        assert s.post(live.url + "/logout", timeout=5, allow_redirects=False).status_code == 302
+        assert c.call("subscribe_managers", {}, timeout=5)["ok"] is False
+        ack = c.call("set_counter", {"counter": "C16", "state": "open", "reason": "after logout"}, timeout=5)
+        assert ack == {"ok": False, "error": "login_required"}
+    finally:
+        c.disconnect()
