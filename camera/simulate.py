@@ -80,7 +80,7 @@ class Simulator:
 
     # -- what already happened ----------------------------------------------------------------
     def _per_camera(self, minutes: np.ndarray, areas: dict[str, tuple[np.ndarray, np.ndarray]], t_end: float,
-                    one_camera: bool = False) -> dict[str, list[tuple[float, int, int]]]:
+                    one_camera: bool = False, rng: random.Random | None = None) -> dict[str, list[tuple[float, int, int]]]:
         """Minute arrays per area → events per camera, stamped in the middle of their minute (never after t_end).
 
         ``one_camera``: each store area's whole flow goes through one of its cameras (all entrances through one
@@ -89,6 +89,7 @@ class Simulator:
         occupancy too high.
         """
         out: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
+        rng = rng or self.rng
         if one_camera:
             areas = _merge_entrances(areas, self.model.entrance_ids)
         for area, (ins, outs) in areas.items():
@@ -100,7 +101,7 @@ class Simulator:
             for m, a, b in zip(minutes.tolist(), ins.tolist(), outs.tolist(), strict=True):
                 t = min(float(m) + 30.0, t_end)
                 if (a or b) and t <= t_end:
-                    for cam, i, o in zip(cams, split(a, len(cams), self.rng), split(b, len(cams), self.rng), strict=True):
+                    for cam, i, o in zip(cams, split(a, len(cams), rng), split(b, len(cams), rng), strict=True):
                         if i or o:
                             out[cam].append((t, i, o))
         return out
@@ -112,7 +113,9 @@ class Simulator:
         for back in range(days, 0, -1):
             d = today - timedelta(days=back)
             s = simulate_day(self.mall, "normal", seed=self.seed * 1000 + d.toordinal() % 1000, day=d, scale=self.scale)
-            self.history.post(f"hist-{d:%Y%m%d}", self._per_camera(s.minutes, s.areas, time.time()))
+            # The same day is always split the same way, so a resend is all duplicates.
+            day_rng = random.Random(f"{self.seed}-{d.isoformat()}")
+            self.history.post(f"hist-{d:%Y%m%d}", self._per_camera(s.minutes, s.areas, time.time(), rng=day_rng))
             for m, tx, busy in zip(s.minutes.tolist(), s.transactions.tolist(), s.busy_seconds.tolist(), strict=True):
                 # busy counter-seconds of the minute as whole counters busy all minute
                 self._spread_transactions(int(m), int(tx), round(float(busy) / 60.0), 60.0, counter_ids)
