@@ -26,10 +26,16 @@ def app(rds: redis.Redis, redis_url: str, prefix: str, mall) -> Flask:  # type: 
 
 
 def login(client: FlaskClient, role: str) -> None:
+    """A logged-in session as the login view makes it: user, CSRF token and a live server-side session id."""
+    from server.auth.sessions import Sessions
+
+    svc = client.application.extensions["services"]
+    sid = Sessions(svc.redis, svc.keys).start(f"{role}-1", 3600)
     with client.session_transaction() as s:
         s["user"] = {"username": f"{role}-1", "role": role, "name": role}
         s["login_at"] = time.time()
         s["csrf"] = "tok"
+        s["sid"] = sid
 
 
 def test_requires_login_and_role(app: Flask) -> None:
