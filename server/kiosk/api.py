@@ -1,7 +1,8 @@
 """Kiosk data: content, public checkout summary, subsidy calculator, heartbeats, engagement.
 
 GET  /api/v1/kiosk/content/<zone>       merged content of a zone + subsidy rules (public)
-GET  /api/v1/kiosk/checkout             {open_counters, expected_wait_minutes, queue, source, updated} (public)
+GET  /api/v1/kiosk/checkout             {open_counters, open_ids, expected_wait_minutes, wait_label, wait_basis, queue,
+                                        source, updated} (public; the manager panel's very wait figure)
 POST /api/v1/kiosk/subsidy              {items:[{category, energy_class, price}]} → amounts (public)
 POST /api/v1/kiosk/heartbeat            {kiosk, zone, version} (public; sockets use `kiosk_heartbeat`)
 GET  /api/v1/kiosk/status               kiosk registry: {kiosks: {id: {zone, online, last_seen}}} (manager, staff)
