@@ -211,6 +211,8 @@ class AlertEngine:
         for c in fresh:
             if c.get("reason") == "daily-reset" and abs(int(c.get("before") or 0)) < self._reset_threshold(str(c.get("area"))):
                 continue  # a few people left over at opening is normal counting noise, not drift
+            if c.get("reason") == "manual":
+                continue  # a manager set the occupancy on purpose: a fix, not drift
             by_area.setdefault(str(c.get("area")), []).append(c)
         return by_area
 

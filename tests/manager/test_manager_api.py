@@ -199,6 +199,9 @@ def test_alert_engine_capacity_camera_drift_ack_history(r: redis.Redis, prefix: 
     r.lpush(Keys(prefix).corrections, json.dumps({"area": "tablets", "before": 2, "after": 0, "reason": "daily-reset", "ts": now + 5}))
     r.lpush(Keys(prefix).corrections, json.dumps({"area": "phones-5g", "before": 40, "after": 0, "reason": "daily-reset", "ts": now + 5}))
     assert [a["id"] for a in eng.tick(now + 6)] == ["drift:phones-5g"]
+    # a manager setting a zone's occupancy on purpose is a fix, not drift
+    store.correct_occupancy("fridges", 12, "boss", "recount", now + 7)
+    assert [a for a in eng.tick(now + 8) if a["kind"] == "drift"] == []
     done = eng.acknowledge("drift:smart-kitchen", {"username": "boss"}, now + 4)
     assert done and done["state"] == "cleared"
     assert "drift:smart-kitchen" not in {a["id"] for a in eng.active()}
