@@ -40,7 +40,7 @@ def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("staffing", __name__, url_prefix="/api/v1")
 
     @bp.get("/staffing")
-    @require_role("manager", "staff")
+    @require_role("manager")  # staff see counters (GET /counters), not the engine's figures
     def get_staffing():  # type: ignore[no-untyped-def]
         cur = svc.staffing.current()
         body = {"suggestion": cur, "counters": svc.staffing.counters(), "leader": svc.staffing.leader()}

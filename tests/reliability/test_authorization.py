@@ -70,7 +70,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/session", "GET"): ALL,
     ("/api/v1/session/logout-all", "POST"): STAFF,
     ("/api/v1/session/password", "POST"): STAFF,
-    ("/api/v1/staffing", "GET"): STAFF,
+    ("/api/v1/staffing", "GET"): MANAGER,
     ("/api/v1/staffing/accept", "POST"): MANAGER,
     ("/api/v1/staffing/decisions", "GET"): MANAGER,
     ("/api/v1/staffing/dismiss", "POST"): MANAGER,

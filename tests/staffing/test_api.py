@@ -43,7 +43,8 @@ def test_requires_login_and_role(app: Flask) -> None:
     r = c.get("/api/v1/staffing")
     assert r.status_code == 401 and r.get_json()["error"] == "login_required"
     login(c, "staff")
-    assert c.get("/api/v1/staffing").status_code == 200
+    assert c.get("/api/v1/staffing").status_code == 403  # staff see the counters, not the engine's figures
+    assert c.get("/api/v1/counters").status_code == 200
     assert c.get("/api/v1/staffing/what-if?arrivals_per_hour=100").status_code == 403
 
 
