@@ -1,6 +1,7 @@
 """HTTP API of the content editor (manager only; writes need the CSRF header like every manager change).
 
-GET    /api/v1/manager/content/<zone>                     overrides in the file, base, schedules, history, kiosk view
+GET    /api/v1/manager/content/<zone>                     overrides in the file, base, schedules, history, kiosk view,
+                                                          catalog (the category's products to pick featured from)
 POST   /api/v1/manager/content/<zone>/preview             {overrides} → the merged view kiosks would show (no write)
 PUT    /api/v1/manager/content/<zone>                     {overrides, note} → publish now (validated)
 POST   /api/v1/manager/content/<zone>/revert/<history id> publish again what a history entry recorded

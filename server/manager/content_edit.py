@@ -157,7 +157,27 @@ class ContentEditor:
                 "in_force": winner["id"] if winner else "base",
                 "view": self.watcher.content.zone_view(zone),
                 "schedules": [{**s, "active": active_at(s, now, self.tz)} for s in scheds],
-                "history": self.history(zone), "timezone": self.tz}
+                "history": self.history(zone), "catalog": self.catalog(zone), "timezone": self.tz}
+
+    def catalog(self, zone: str) -> dict[str, Any]:
+        """What an editor can pick from: every product of the zone's category and of its override file (a product
+        left out of `featured` can be added back), the category's title, tagline and promotions (shown beside the
+        zone's own unless `replace_promotions`)."""
+        z = self.mall.zone(zone)
+        assert z is not None
+        cat = self.watcher.content.categories.get(z.category)
+        products: dict[str, dict[str, Any]] = {}
+        for p in cat.products if cat else []:
+            products[p.id] = {"id": p.id, "name": p.name.model_dump(), "brand": p.brand, "price": p.price, "source": "category"}
+        for over in (self.file_overrides(zone) or {}, self.base(zone) or {}):
+            for p in over.get("products") or []:
+                if isinstance(p, dict) and isinstance(p.get("id"), str):
+                    products[p["id"]] = {"id": p["id"], "name": p.get("name"), "brand": p.get("brand"), "price": p.get("price"),
+                                         "source": "zone"}
+        return {"category": z.category, "title": cat.title.model_dump() if cat else None,
+                "tagline": cat.tagline.model_dump() if cat and cat.tagline else None,
+                "products": list(products.values()),
+                "promotions": [p.model_dump(mode="json") for p in cat.promotions] if cat else []}
 
     # -- changes ---------------------------------------------------------------------------
     def _record(self, zone: str, entry: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import pytest
 import redis
 import requests
 import socketio
+import yaml
 
 from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR
@@ -181,3 +182,25 @@ def test_schedule_takes_effect_on_an_open_kiosk_at_its_start_time(redis_url: str
     finally:
         kiosk.disconnect()
         srv.kill()
+
+
+def test_state_lists_the_category_products_to_add_back(capp, r: redis.Redis, content_root: Path) -> None:  # type: ignore[no-untyped-def]
+    """`featured` narrows what kiosks show; the catalog still offers every product of the category (and the zone file's
+    own), so the editor can add one back."""
+    c, h, _ = _manager(capp, r)
+    kitchen = yaml.safe_load((content_root / "categories" / "kitchen.yaml").read_text(encoding="utf-8"))
+    state = c.get(f"/api/v1/manager/content/{ZONE}").get_json()
+    assert [p["id"] for p in state["view"]["products"]] == ["frost-520", "frost-300"]
+    cat = state["catalog"]
+    assert cat["category"] == "kitchen" and cat["title"] == kitchen["title"]
+    assert [p["id"] for p in cat["products"]] == [p["id"] for p in kitchen["products"]]
+    first = cat["products"][0]
+    assert first["name"] == kitchen["products"][0]["name"] and first["price"] == kitchen["products"][0]["price"]
+    assert [p["id"] for p in cat["promotions"]] == [p["id"] for p in kitchen.get("promotions", [])]
+    extra = {"id": "frost-mini", "name": {"zh": "霜语迷你", "en": "Frost mini"}, "brand": "Frost", "price": 999,
+             "picture": {"shape": "fridge"}}
+    body = c.put(f"/api/v1/manager/content/{ZONE}", json={"overrides": {"products": [extra], "featured": ["frost-mini"]}},
+                 headers=h).get_json()
+    ids = [p["id"] for p in body["catalog"]["products"]]
+    assert ids[-1] == "frost-mini" and "frost-300" in ids and body["catalog"]["products"][-1]["source"] == "zone"
+    assert [p["id"] for p in body["view"]["products"]] == ["frost-mini"]
