@@ -7,6 +7,13 @@ import { item as subsidyItem } from "/static/kiosk/subsidy.js";
 import { lang, money, t, txt } from "/static/kiosk/i18n.js";
 import { $, st, zoneId } from "/static/kiosk/state.js";
 
+/** Whole minutes for shoppers: "<1" for a moment, "15+" beyond a quarter of an hour, "–" when unknown. */
+function waitText(minutes) {
+  if (minutes == null || !Number.isFinite(minutes)) return "–";
+  if (minutes > 15) return "15+";
+  return minutes < 1 ? "<1" : String(Math.round(minutes));
+}
+
 export function applyLang() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   document.body.dataset.lang = lang;
@@ -32,7 +39,7 @@ export function renderZone() {
 }
 export function renderCheckout() {
   const c = st.checkout;
-  $("checkout-wait").textContent = c && c.expected_wait_minutes != null ? String(c.expected_wait_minutes) : "–";
+  $("checkout-wait").textContent = waitText(c ? c.expected_wait_minutes : null);
   $("checkout-open").textContent = c && c.open_counters != null ? String(c.open_counters) : "–";
   const src = c ? t(c.source === "staffing" ? "src_staffing" : "src_estimate") : "";
   $("checkout-src").textContent = st.conn === "offline" || st.conn === "reconnecting" ? [src, t("src_offline")].filter(Boolean).join(" · ") : src;

@@ -416,6 +416,15 @@ def test_checkout_info_follows_counter_changes(browser, ks: ServerProcess, r) ->
                    headers={"X-CSRF-Token": csrf}, timeout=5)
     assert res.status_code == 200, res.text
     expect(page.locator("#checkout-open")).to_have_text(str(before + 1), timeout=1000)
+    # the wait is whole minutes from the live queue, bracketed beyond 15 min, and follows the next change
+    r.hset("t:occ", "checkout-area", 400)
+    res = mgr.post(f"{ks.url}/api/v1/counters/{closed}", json={"state": "closed", "reason": "test"},
+                   headers={"X-CSRF-Token": csrf}, timeout=5)
+    assert res.status_code == 200, res.text
+    expect(page.locator("#checkout-wait")).to_have_text("15+", timeout=1000)
+    r.hset("t:occ", "checkout-area", 6)
+    mgr.post(f"{ks.url}/api/v1/counters/{closed}", json={"state": "open", "reason": "test"}, headers={"X-CSRF-Token": csrf}, timeout=5)
+    expect(page.locator("#checkout-wait")).to_have_text(re.compile(r"^(<1|[1-9]|1[0-5])$"), timeout=1000)
     assert errors == []
     ctx.close()
 
