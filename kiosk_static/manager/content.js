@@ -13,7 +13,8 @@ const ZH = {
   "Tagline": "标语", "Featured products": "主推商品", "Product to add": "要添加的商品", "Add": "添加",
   "Promotions": "促销活动", "Add promotion": "添加促销", "Hide the category's promotions": "不显示品类的促销",
   "Note (optional)": "备注（可选）", "Publish now": "立即发布", "Preview: what the kiosk will show": "预览：自助屏将显示的内容",
-  "Schedule this version": "按计划发布此版本", "Starts (mall time)": "开始（商场时间）", "Ends (optional)": "结束（可选）",
+  "Schedule this version": "按计划发布此版本", "Starts (mall time, 24 h)": "开始（商场时间，24 小时制）", "Start date": "开始日期", "Start time": "开始时间",
+  "End date": "结束日期", "End time": "结束时间", "Ends (optional)": "结束（可选）",
   "Daily from (optional)": "每日开始（可选）", "Daily to (optional)": "每日结束（可选）", "Schedule": "加入计划",
   "Schedules": "发布计划", "Change history": "修改记录", "Days (none ticked: every day)": "星期（不选：每天）",
   "Move up": "上移", "Move down": "下移", "Remove": "移除", "Title": "标题", "Detail": "说明", "From date": "开始日期",
@@ -41,11 +42,11 @@ const money = (v) => (typeof v === "number" ? "¥" + v.toLocaleString("en-US", {
 const tz = () => Mgr.state.mall.mall.timezone;
 const api = (path, opts) => Mgr.api("/api/v1/manager/content/" + encodeURIComponent(S.zone) + (path || ""), opts);
 
-/* Mall-local "YYYY-MM-DD HH:MM:SS" of an epoch second (or "YYYY-MM-DDTHH:MM:SS" for a datetime-local input). */
-function mallStamp(ts, sep) {
+/* Mall-local "YYYY-MM-DD HH:MM:SS" of an epoch second. */
+function mallStamp(ts) {
   const d = new Date(ts * 1000);
   const day = new Intl.DateTimeFormat("en-CA", { timeZone: tz(), year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
-  return day + (sep || " ") + mallTime(ts, tz(), true);
+  return day + " " + mallTime(ts, tz(), true);
 }
 
 /* Static and generated labels of this card in the page's language. */
@@ -183,8 +184,8 @@ function drawPromos() {
     const span = (key, extra) => { const s = el("span", key ? { "data-ct": key } : {}, key ? w(key) : extra); return s; };
     const two = (key, k, field, value) => {
       const l1 = el("label", {}), l2 = el("label", {});
-      l1.append(span(key), span(null, " 中文"), input(k + "-zh", field + ".zh", value && value.zh, { maxlength: "400" }));
-      l2.append(span(key), span(null, " English"), input(k + "-en", field + ".en", value && value.en, { maxlength: "400" }));
+      l1.append(span(null, w(key) + " · 中文"), input(k + "-zh", field + ".zh", value && value.zh, { maxlength: "400" }));
+      l2.append(span(null, w(key) + " · English"), input(k + "-en", field + ".en", value && value.en, { maxlength: "400" }));
       return [l1, l2];
     };
     row.append(...two("Title", "title", "title", p.title), ...two("Detail", "detail", "detail", p.detail));
@@ -274,9 +275,10 @@ function showError(e, where) {
   const m = field.match(/^overrides\.featured\[(\d+)\]/);
   if (m && $("ct-featured").children[Number(m[1])]) $("ct-featured").children[Number(m[1])].setAttribute("aria-invalid", "true");
   const box = el("div", { class: "ct-err at-field", role: "alert", "data-for": field }, msg);
-  const anchor = best.tagName === "INPUT" ? best.closest("label") || best : best;
-  anchor.after(box);
-  if (best.focus) best.focus();
+  if (best.classList.contains("ct-when")) best.append(box);  // a date and a time: under both
+  else (best.tagName === "INPUT" ? best.closest("label") || best : best).after(box);
+  const input = best.matches("input, select") ? best : best.querySelector("input, select");
+  if (input) input.focus();
 }
 
 // ------------------------------------------------------------------ publish, restore, schedules
@@ -304,9 +306,16 @@ async function undo(entry) {
   } catch (e) { $("ct-status").textContent = errLine(e); }
 }
 
+/* A date and a 24-hour time typed as text (a native time field would show 12-hour in an en-US browser). */
+function when(which) {
+  const d = $("ct-" + which + "-d").value, tm = $("ct-" + which + "-t").value.trim();
+  if (!d && !tm) return which === "ends" ? null : "";
+  return tm ? d + "T" + tm : d;
+}
+
 async function schedule() {
   const days = [...$("ct-days").querySelectorAll("input:checked")].map((i) => Number(i.value));
-  const body = { overrides: overrides(), starts: $("ct-starts").value, ends: $("ct-ends").value || null, days,
+  const body = { overrides: overrides(), starts: when("starts"), ends: when("ends"), days,
                  daily_from: $("ct-from").value || null, daily_to: $("ct-to").value || null, note: $("ct-note").value };
   try {
     const s = await api("/schedules", { method: "POST", body });
@@ -330,7 +339,7 @@ async function refreshLists() {
   try { const st = await api(); if (zone === S.zone) { S.state = st; drawLists(); } } catch (e) { /* next round */ }
 }
 
-function when(s) {
+function describe(s) {
   const days = s.days && s.days.length ? s.days.map((d) => DAYS[lang][d - 1]).join(" ") : w("every day");
   const window = s.daily_from || s.daily_to ? " · " + w("daily {from}–{to}", { from: s.daily_from || "00:00", to: s.daily_to || "24:00" }) : "";
   return s.starts.replace("T", " ") + " → " + (s.ends ? s.ends.replace("T", " ") : w("open-ended")) + " · " + days + window;
@@ -354,7 +363,7 @@ function drawLists() {
   for (const s of st.schedules) {
     const li = el("li", { "data-schedule": s.id, class: s.active ? "active" : "" });
     const head = el("div", { class: "ct-li-head" });
-    head.append(el("b", {}, s.id), el("span", {}, when(s)));
+    head.append(el("b", {}, s.id), el("span", {}, describe(s)));
     if (s.id === st.in_force) head.append(el("span", { class: "ct-tag" }, w("in force")));
     else if (s.active) head.append(el("span", { class: "ct-tag" }, w("active")));
     const del = el("button", { type: "button", class: "ghost small ct-del" }, w("Delete"));
@@ -408,7 +417,9 @@ function wire() {
   drawZones();
   drawDays();
   relabel();
-  $("ct-starts").value = mallStamp(Date.now() / 1000 + 3600, "T").slice(0, 14) + "00:00";  // the next full hour, mall time
+  const next = mallStamp(Date.now() / 1000 + 3600);  // the next full hour, mall time
+  $("ct-starts-d").value = next.slice(0, 10);
+  $("ct-starts-t").value = next.slice(11, 14) + "00";
   $("ct-zone").addEventListener("change", () => chooseZone($("ct-zone").value));
   $("ct-toggle").addEventListener("click", () => {
     if ($("ct-body").hidden && !S.zone) chooseZone($("ct-zone").options[1] && $("ct-zone").options[1].value);

@@ -196,14 +196,21 @@ def test_a_bad_value_shows_the_server_field_error(browser, srv) -> None:  # type
     page.locator("#lang").click()
     # a schedule that ends before it starts: the error is under "Ends"
     page.fill("#ct-tag-zh", "只在周末")
-    page.fill("#ct-starts", "2030-01-02T10:00:00")
-    page.fill("#ct-ends", "2030-01-01T10:00:00")
+    _when(page, "starts", "2030-01-02T10:00:00")
+    _when(page, "ends", "2030-01-01T10:00:00")
     page.click("#ct-schedule")
     expect(err).to_have_attribute("data-for", "ends")
-    assert page.evaluate(UNDER, "ct-ends")
+    assert page.evaluate(UNDER, "ct-ends-d")
     assert session(server.url, "content-boss").get(f"{server.url}/api/v1/manager/content/smart-kitchen", timeout=5).json()["history"] == []
     assert errors == [e for e in errors if "400" in e], errors  # only the refused requests' console lines
     ctx.close()
+
+
+def _when(page, which: str, local: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a mall-local 'YYYY-MM-DDTHH:MM[:SS]' into the card's date field and 24-hour time field."""
+    day, _, clock = local.partition("T")
+    page.fill(f"#ct-{which}-d", day)
+    page.fill(f"#ct-{which}-t", clock)
 
 
 def _local(dt: datetime) -> str:
@@ -221,8 +228,8 @@ def test_a_schedule_made_in_the_card_runs_on_an_open_kiosk(browser, srv) -> None
     page.fill("#ct-tag-en", FLASH["en"])
     start = datetime.now(TZ).replace(microsecond=0) + timedelta(seconds=8)
     end = start + timedelta(seconds=8)
-    page.fill("#ct-starts", _local(start))
-    page.fill("#ct-ends", _local(end))
+    _when(page, "starts", _local(start))
+    _when(page, "ends", _local(end))
     page.locator(f"#ct-days input[value='{start.isoweekday()}']").check()
     page.fill("#ct-note", "flash sale")
     page.click("#ct-schedule")
@@ -242,8 +249,8 @@ def test_a_schedule_made_in_the_card_runs_on_an_open_kiosk(browser, srv) -> None
     assert end.timestamp() <= off < end.timestamp() + 4.5, off - end.timestamp()
     expect(page.locator("#ct-schedules .ct-now")).to_have_attribute("data-in-force", "base", timeout=8000)
     # a weekend schedule with a daily window, listed, then deleted from the card
-    page.fill("#ct-starts", "2030-01-05T00:00")
-    page.fill("#ct-ends", "")
+    _when(page, "starts", "2030-01-05T00:00")
+    _when(page, "ends", "")
     for d in range(1, 8):
         page.locator(f"#ct-days input[value='{d}']").set_checked(d in (6, 7))
     page.fill("#ct-from", "10:00")
@@ -284,6 +291,7 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
             _check_layout(page, f"content card {vp} {lang}")
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.locator("#content-card").screenshot(path=str(SHOTS / f"manager-content-{vp[0]}x{vp[1]}-{lang}.png"))
+    page.evaluate("() => { document.querySelector('.mgr-header').style.position = 'static'; }")  # not over the card
     page.locator("#content-card").screenshot(path=str(DOC_SHOT))
     assert errors == [], errors
     ctx.close()
