@@ -14,7 +14,7 @@ from pathlib import Path
 
 import cv2
 
-from camera.capture import open_source
+from camera.capture import FileSource, open_source
 from camera.config import ConfigError, NodeConfig, load_file, parse
 from camera.models import ModelError
 from camera.pipeline import build_pipeline
@@ -119,7 +119,7 @@ def main(args: argparse.Namespace) -> int:
                 return 2
             count_frames(args, source, cfg, spool, pusher, stop, preview)
             source.close()
-            if not args.loop or source.__class__.__name__ != "FileSource":
+            if not args.loop or not isinstance(source, FileSource):
                 break
     finally:
         push_stop.set()

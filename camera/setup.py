@@ -22,7 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from camera.capture import open_source
+from camera.capture import FileSource, open_source
 from camera.config import ConfigError, NodeConfig, load_file, save_line
 from camera.models import ModelError
 from camera.pipeline import Pipeline, build_pipeline
@@ -122,7 +122,7 @@ def count_loop(source_spec: str, state: LiveState, stop: threading.Event) -> Non
                 if ok:
                     state.jpeg = buf.tobytes()
         source.close()
-        if source.__class__.__name__ != "FileSource":
+        if not isinstance(source, FileSource):
             stop.wait(1.0)  # a live source gave up: capture reconnects itself, so this is rare
         pipe = None  # a file replays from the start: tracks and counts restart with it
 

@@ -153,10 +153,12 @@ def main() -> int:
         env["KIOSK_CONTENT_DIR"] = str(demo_content(VAR_DIR / "demo" / "content", keep))
     os.environ.update(env)
 
-    from server import create_app
+    from server import build_services
     from server.cli import setup_demo
+    from server.settings import Settings
 
-    svc = create_app().extensions["services"]
+    settings = Settings()
+    svc = build_services(settings, load_mall(settings.mall_file))
     creds = setup_demo(svc, VAR_DIR / "demo")
     api_token_file = VAR_DIR / "demo" / "simulator_api_token"
     api_token_file.write_text(_issue_api_token(svc, "demo-simulator"))
