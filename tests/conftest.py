@@ -100,14 +100,25 @@ def prefix() -> str:
 
 
 @pytest.fixture
-def app(redis_url: str, r: redis.Redis, prefix: str):  # type: ignore[no-untyped-def]
-    """An in-process app on the real Redis (no background threads) for request-level tests, under its own prefix."""
+def make_app(redis_url: str, r: redis.Redis, prefix: str):  # type: ignore[no-untyped-def]
+    """Build an in-process app on the real Redis (no background threads) under the test's own prefix;
+    keyword arguments override Settings fields."""
     from server import create_app
     from server.settings import Settings
 
-    application = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False))
-    application.config["TESTING"] = True
-    return application
+    def build(mall=None, **overrides):  # type: ignore[no-untyped-def]
+        settings = Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False, **overrides)
+        application = create_app(settings, mall)
+        application.config["TESTING"] = True
+        return application
+
+    return build
+
+
+@pytest.fixture
+def app(make_app):  # type: ignore[no-untyped-def]
+    """The in-process app with default settings."""
+    return make_app()
 
 
 @pytest.fixture

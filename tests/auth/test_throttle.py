@@ -7,21 +7,15 @@ import pytest
 
 from server.auth.throttle import FREE_PER_ACCOUNT, FREE_PER_PAIR, client_address
 from tests.browser import chromium
-from tests.conftest import TEST_SECRET, ServerProcess, make_user
+from tests.conftest import ServerProcess, make_user
 
 WRONG = "not-the-password"
 
 
 @pytest.fixture
-def proxied_app(redis_url, r, prefix):  # type: ignore[no-untyped-def]
+def proxied_app(make_app):  # type: ignore[no-untyped-def]
     """The app as deployed behind the shipped nginx: one trusted proxy appends the client to X-Forwarded-For."""
-    from server import create_app
-    from server.settings import Settings
-
-    app = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False,
-                              trusted_proxies=1))
-    app.config["TESTING"] = True
-    return app
+    return make_app(trusted_proxies=1)
 
 
 def _post(client, user: str, password: str, via: str | None = None, **headers: str):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ import yaml
 from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from server.manager.content_edit import active_at
-from tests.conftest import TEST_SECRET, ServerProcess, make_user
+from tests.conftest import ServerProcess, make_user
 from tests.manager.helpers import session, user
 
 MALL = load_mall(None)
@@ -38,13 +38,9 @@ def content_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def capp(redis_url: str, r: redis.Redis, prefix: str, content_root: Path):  # type: ignore[no-untyped-def]
-    from server import create_app
-    from server.settings import Settings
-
-    app = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False))
-    app.config["TESTING"] = True
-    return app
+def capp(make_app, content_root: Path):  # type: ignore[no-untyped-def]
+    """The app reading the test's own copy of the content (content_root sets KIOSK_CONTENT_DIR first)."""
+    return make_app()
 
 
 def _manager(app, r: redis.Redis):  # type: ignore[no-untyped-def]

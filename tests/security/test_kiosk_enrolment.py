@@ -10,24 +10,15 @@ import pytest
 import socketio
 
 from server.kiosk.enrol import HEADER
-from tests.conftest import TEST_SECRET, ServerProcess, make_user
+from tests.conftest import ServerProcess, make_user
 
 ZONE = "fridges"
 
 
-def _app(redis_url: str, prefix: str, **settings):  # type: ignore[no-untyped-def]
-    from server import create_app
-    from server.settings import Settings
-
-    app = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key=TEST_SECRET, message_queue=False,
-                              kiosk_enrolment=True, **settings))
-    app.config["TESTING"] = True
-    return app
-
-
 @pytest.fixture
-def kapp(redis_url, r, prefix):  # type: ignore[no-untyped-def]
-    return _app(redis_url, prefix)
+def kapp(make_app):  # type: ignore[no-untyped-def]
+    """The app with kiosk enrolment switched on."""
+    return make_app(kiosk_enrolment=True)
 
 
 def _manager(app):  # type: ignore[no-untyped-def]
@@ -105,8 +96,8 @@ def test_stale_kiosk_stops_alerting(kapp) -> None:  # type: ignore[no-untyped-de
     assert "old-kiosk" not in status and status["recent-kiosk"]["online"] is False
 
 
-def test_mall_wide_assistance_limit(redis_url, r, prefix) -> None:  # type: ignore[no-untyped-def]
-    app = _app(redis_url, prefix, assist_global_per_minute=3)
+def test_mall_wide_assistance_limit(make_app, r, prefix) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(kiosk_enrolment=True, assist_global_per_minute=3)
     if time.time() % 60 > 55:
         time.sleep(6)  # keep the requests in one minute
     codes = []

@@ -10,18 +10,16 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server import create_app
-from server.settings import Settings
 from server.staffing.service import StaffingService
 from tests.staffing.worker import synthetic_reader
 
 
 @pytest.fixture
-def app(rds: redis.Redis, redis_url: str, prefix: str, mall) -> Flask:  # type: ignore[no-untyped-def]
-    app = create_app(Settings(redis_url=redis_url, key_prefix=prefix, secret_key="t", message_queue=False), mall)
-    app.config.update(PERMANENT_SESSION_LIFETIME=timedelta(hours=1), TESTING=True)
+def app(make_app, r: redis.Redis, prefix: str, mall) -> Flask:  # type: ignore[no-untyped-def]
+    app = make_app(mall)
+    app.config.update(PERMANENT_SESSION_LIFETIME=timedelta(hours=1))
     svc = app.extensions["services"]
-    svc.staffing = StaffingService(rds, prefix, mall, notify=svc.notify, reader=synthetic_reader)
+    svc.staffing = StaffingService(r, prefix, mall, notify=svc.notify, reader=synthetic_reader)
     return app
 
 

@@ -19,8 +19,8 @@ from tests.staffing.worker import synthetic_reader
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_counters_state_audit_and_bounds(rds: redis.Redis, prefix: str, mall) -> None:  # type: ignore[no-untyped-def]
-    svc = StaffingService(rds, prefix, mall, reader=synthetic_reader)
+def test_counters_state_audit_and_bounds(r: redis.Redis, prefix: str, mall) -> None:  # type: ignore[no-untyped-def]
+    svc = StaffingService(r, prefix, mall, reader=synthetic_reader)
     cs = svc.counters()
     assert [c["id"] for c in cs] == [c.id for c in mall.checkout.counters]
     assert svc.open_count() == mall.checkout.min_open
@@ -41,12 +41,12 @@ def test_counters_state_audit_and_bounds(rds: redis.Redis, prefix: str, mall) ->
     assert (last["counter"], last["from"], last["to"], last["by"], last["reason"]) == (first_open, "open", "closing", "ann", "lunch break")
 
 
-def test_compute_once_stores_and_publishes(rds: redis.Redis, prefix: str, mall) -> None:  # type: ignore[no-untyped-def]
+def test_compute_once_stores_and_publishes(r: redis.Redis, prefix: str, mall) -> None:  # type: ignore[no-untyped-def]
     got: list[dict] = []
-    svc = StaffingService(rds, prefix, mall, got.append, reader=synthetic_reader)
+    svc = StaffingService(r, prefix, mall, got.append, reader=synthetic_reader)
     s = svc.compute_once(time.time())
     assert got and got[0] == s
-    stored = json.loads(rds.get(prefix + "staffing:current"))
+    stored = json.loads(r.get(prefix + "staffing:current"))
     assert stored["suggested_open"] == s["suggested_open"] >= mall.checkout.min_open
     assert "explanation" in stored and "public" in stored
     assert svc.current() == stored
@@ -60,18 +60,18 @@ def _spawn(url: str, prefix: str, ident: str) -> subprocess.Popen:
     return p
 
 
-def test_one_leader_and_takeover(rds: redis.Redis, prefix: str, staffing_redis_url: str) -> None:
-    a = _spawn(staffing_redis_url, prefix, "proc-a")
-    b = _spawn(staffing_redis_url, prefix, "proc-b")
+def test_one_leader_and_takeover(r: redis.Redis, prefix: str, redis_url: str) -> None:
+    a = _spawn(redis_url, prefix, "proc-a")
+    b = _spawn(redis_url, prefix, "proc-b")
     procs = {"proc-a": a, "proc-b": b}
     try:
         time.sleep(3.0)
-        pub = [json.loads(x) for x in rds.lrange(prefix + "test:published", 0, -1)]
+        pub = [json.loads(x) for x in r.lrange(prefix + "test:published", 0, -1)]
         assert len(pub) >= 5
         leaders = {p["leader"] for p in pub}
         assert len(leaders) == 1, f"two suggestion streams: {leaders}"
         leader = leaders.pop()
-        assert rds.get(prefix + "staffing:leader") == leader
+        assert r.get(prefix + "staffing:leader") == leader
         other = "proc-b" if leader == "proc-a" else "proc-a"
         killed_at = time.time()
         procs[leader].send_signal(signal.SIGKILL)
@@ -79,7 +79,7 @@ def test_one_leader_and_takeover(rds: redis.Redis, prefix: str, staffing_redis_u
         deadline = killed_at + 2 * 1.0 + 1.5  # two lock TTLs plus a loop turn and margin
         taken = None
         while time.time() < deadline + 1 and taken is None:
-            for x in rds.lrange(prefix + "test:published", 0, -1):
+            for x in r.lrange(prefix + "test:published", 0, -1):
                 p = json.loads(x)
                 if p["leader"] == other:
                     taken = p["t"]
@@ -87,7 +87,7 @@ def test_one_leader_and_takeover(rds: redis.Redis, prefix: str, staffing_redis_u
             time.sleep(0.1)
         assert taken is not None, "no takeover"
         assert taken - killed_at <= 2 * 1.0 + 0.6
-        assert rds.get(prefix + "staffing:leader") == other
+        assert r.get(prefix + "staffing:leader") == other
     finally:
         for p in procs.values():
             if p.poll() is None:
