@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from server.staffing.service import CounterError, StaffingService
+from tests.helpers import wait_for
 from tests.staffing.worker import synthetic_reader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +66,8 @@ def test_one_leader_and_takeover(r: redis.Redis, prefix: str, redis_url: str) ->
     b = _spawn(redis_url, prefix, "proc-b")
     procs = {"proc-a": a, "proc-b": b}
     try:
-        time.sleep(3.0)
-        pub = [json.loads(x) for x in r.lrange(prefix + "test:published", 0, -1)]
-        assert len(pub) >= 5
+        published = lambda: [json.loads(x) for x in r.lrange(prefix + "test:published", 0, -1)]  # noqa: E731
+        pub = wait_for(lambda: len(published()) >= 5 and published(), 15, what="five suggestions")
         leaders = {p["leader"] for p in pub}
         assert len(leaders) == 1, f"two suggestion streams: {leaders}"
         leader = leaders.pop()
