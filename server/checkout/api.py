@@ -10,6 +10,7 @@ from server.auth import require_role
 from server.checkout.models import TransactionsBatch, TransactionsResult
 from server.errors import ApiError
 from server.ingest.api import parse_body
+from server.params import query_number
 from server.services import Services
 from server.store.keys import MINUTE_TTL_SECONDS
 
@@ -45,13 +46,7 @@ def create_blueprint(svc: Services) -> Blueprint:
     @bp.get("/transactions")
     @require_role("manager", "staff")
     def get_transactions():  # type: ignore[no-untyped-def]
-        raw = request.args.get("minutes", "180")
-        try:
-            minutes = int(raw)
-        except ValueError:
-            raise ApiError(400, "invalid", f"minutes must be an integer, got {raw!r}", "minutes") from None
-        if not 15 <= minutes <= 24 * 60:
-            raise ApiError(400, "out_of_range", f"minutes must be in [15, 1440], got {minutes}", "minutes")
+        minutes = int(query_number("minutes", 180, 15, 24 * 60, integer=True))
         return jsonify(svc.staffing.forecast_vs_actual(minutes))
 
     return bp

@@ -12,7 +12,6 @@ GET  /api/v1/kiosk/engagement?day=      per-zone report (manager)
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -22,6 +21,7 @@ from server.auth import require_role
 from server.errors import ApiError
 from server.kiosk.enrol import KioskEnrolment
 from server.kiosk.subsidy import calculate
+from server.params import query_number
 from server.services import Services
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,13 +74,7 @@ def create_blueprint(svc: Services) -> Blueprint:
     @bp.get("/api/v1/kiosk/status")
     @require_role("manager", "staff")
     def status():  # type: ignore[no-untyped-def]
-        raw = request.args.get("offline_after", "60")
-        try:
-            after = float(raw)
-        except ValueError:
-            raise ApiError(400, "invalid", f"offline_after must be a number of seconds, got {raw[:20]!r}", "offline_after") from None
-        if not math.isfinite(after) or not 1 <= after <= 86400:
-            raise ApiError(400, "out_of_range", "offline_after must be in [1, 86400]", "offline_after")
+        after = query_number("offline_after", 60, 1, 86400)
         return jsonify({"kiosks": svc.kiosks.status(after), "offline_after": after})
 
     @bp.post("/api/v1/kiosk/engagement")

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from server.auth import current_user, require_role
 from server.errors import ApiError
+from server.params import query_number
 from server.services import Services
 from server.staffing import dismissal
 from server.staffing.advisor import AdvisorConfig, option
@@ -17,24 +18,6 @@ from server.staffing.erlang import metrics, min_servers
 
 WHAT_IF_MAX_SERVERS = 100_000
 CONFIRM_ABOVE = 3  # accepting a change of more counters than this at once asks the manager to confirm
-
-def _number(name: str, default: float | None, lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> float:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        if default is None:
-            raise ApiError(400, "missing", f"query parameter {name} is required", name)
-        return float(default)
-    try:
-        v = float(raw)
-    except ValueError:
-        raise ApiError(400, "invalid", f"{name} must be a number, got {raw!r}", name) from None
-    too_low = v <= lo if lo_open else v < lo
-    too_high = v >= hi if hi_open else v > hi
-    if not math.isfinite(v) or too_low or too_high:
-        lb, hb = ("(" if lo_open else "["), (")" if hi_open else "]")
-        raise ApiError(400, "out_of_range", f"{name} must be in {lb}{lo:g}, {hi:g}{hb}, got {raw}", name)
-    return v
-
 
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("staffing", __name__, url_prefix="/api/v1")
@@ -52,11 +35,11 @@ def create_blueprint(svc: Services) -> Blueprint:
     @require_role("manager", "api", tokens=svc.api_tokens)
     def what_if():  # type: ignore[no-untyped-def]
         co = svc.mall.checkout
-        lam_h = _number("arrivals_per_hour", None, 0, 1e6)
-        svc_s = _number("service_seconds", co.service_seconds, 0, 3600, lo_open=True)
-        wait_s = _number("target_wait_seconds", co.target_wait_seconds, 0, 86400, lo_open=True)
-        share = _number("target_share", co.target_share, 0, 1, lo_open=True, hi_open=True)
-        max_mean = _number("max_mean_wait_seconds", co.max_mean_wait_seconds, 0, 86400, lo_open=True)
+        lam_h = query_number("arrivals_per_hour", None, 0, 1e6)
+        svc_s = query_number("service_seconds", co.service_seconds, 0, 3600, lo_open=True)
+        wait_s = query_number("target_wait_seconds", co.target_wait_seconds, 0, 86400, lo_open=True)
+        share = query_number("target_share", co.target_share, 0, 1, lo_open=True, hi_open=True)
+        max_mean = query_number("max_mean_wait_seconds", co.max_mean_wait_seconds, 0, 86400, lo_open=True)
         lam, mu = lam_h / 3600.0, 1.0 / svc_s
         try:
             c = min_servers(lam, mu, wait_s, share, max_mean, max_servers=WHAT_IF_MAX_SERVERS)
@@ -82,7 +65,7 @@ def create_blueprint(svc: Services) -> Blueprint:
     @bp.get("/counters")
     @require_role("manager", "staff")
     def get_counters():  # type: ignore[no-untyped-def]
-        limit = int(_number("audit_limit", 50, 0, 1000))
+        limit = int(query_number("audit_limit", 50, 0, 1000))
         return jsonify({"counters": svc.staffing.counters(), "min_open": svc.staffing.cfg.min_open, "max_open": svc.staffing.cfg.max_open,
                         "audit": svc.staffing.audit(limit)})
 
