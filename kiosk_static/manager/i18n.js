@@ -42,6 +42,19 @@ const ZH = {
   "other": "其他", "help": "帮助", "entries, exits and occupancy per zone per hour, {from} – {to}": "各体验区每小时进入、离开与在场人数，{from} – {to}",
   "“To” must not be before “From”.": "“到”不能早于“从”。", "Choose a “From” date.": "请选择“从”的日期。",
   "Dates after today ({today}, mall time) have no data yet.": "今天（{today}，商场时间）之后的日期还没有数据。", "yes": "是", "no": "否",
+  // staffing panel: the page's own labels (the engine's sentences come from the server in both languages)
+  "plan λ = {lam}/h (incl. margin {margin} %) · μ = {mu}/h per counter ({service} s) · target {share} % wait ≤ {wait} s, mean ≤ {mean} s":
+    "计划 λ = {lam}/h（含余量 {margin} %）· 每台 μ = {mu}/h（{service} 秒）· 目标 {share} % 等待 ≤ {wait} 秒，平均 ≤ {mean} 秒",
+  "P(wait)": "需等待概率", "Checkout wait (as on the kiosks): {w}": "收银等待（与自助屏一致）：{w}",
+  "{n} in the checkout area": "收银区 {n} 人", "steady state": "稳态估算", "live queue": "按当前排队", "live queue in 15 min": "按 15 分钟后的排队",
+  "unknown": "未知", "Forecast confidence: {level}": "预测可信度：{level}", "high": "高", "medium": "中", "low": "低",
+  " ({why})": "（{why}）", "; ": "；", "calibration: {source}": "校准：{source}", "fit": "拟合", "last good fit": "上次有效的拟合",
+  "configured defaults": "配置的默认值", "transactions feed": "交易数据", "transactions feed + camera lag": "交易数据 + 摄像头延迟",
+  "All {n} counters open: wait about {now} min now, {soon} min in 15 min": "{n} 个收银台全部开放：现在约等 {now} 分钟，15 分钟后约 {soon} 分钟",
+  "Dismissed by {who}: {reason}": "{who} 已驳回：{reason}", "Accepted by {who} at {t}": "{who} 于 {t} 接受",
+  "no suggestion yet": "暂无建议", "This opens {n} counters at once. Go ahead?": "将一次开放 {n} 个收银台，确定吗？",
+  "This closes {n} counters at once. Go ahead?": "将一次关闭 {n} 个收银台，确定吗？", "Not accepted: {why}": "未接受：{why}",
+  "Accept failed: {why}": "接受失败：{why}", "Say why the suggestion is dismissed.": "请说明驳回建议的原因。", "Dismiss failed: {why}": "驳回失败：{why}",
   };
 
 function initial() {

@@ -1,7 +1,7 @@
 /* Right-hand panels: staffing suggestion (accept / dismiss), counters grid, alerts, assistance inbox, export. */
 import * as Mgr from "/static/manager/core.js";
 import * as MgrMap from "/static/manager/map.js";
-import { alertText, name, onLangChange, t, t as tr } from "/static/manager/i18n.js";
+import { alertText, lang, name, onLangChange, t, t as tr } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (t, a, x) => Mgr.el(t, a, x);
@@ -19,6 +19,11 @@ function isDismissed(s) {
   if (s.dismissed) { dismissed = s.dismissed; return true; }
   return !!(dismissed && dismissed.suggestion_time === s.time);
 }
+
+/* A server text in the page's language: the engine writes `key` in English and `key_zh` in Chinese. */
+const said = (o, key) => (o ? (lang === "zh" && o[key + "_zh"]) || o[key] : "");
+/* A list of server texts (reasons) in the page's language; `key_zh` runs parallel to `key`. */
+const saidAll = (o, key) => ((lang === "zh" && o && o[key + "_zh"]) || (o && o[key]) || []);
 
 function fmtWait(sec) {
   if (sec === null || sec === undefined) return "–";
@@ -45,22 +50,25 @@ export function renderStaffing(s) {
   const lam = ex.lambda_per_hour || {};
   const tgt = ex.target || {};
   $("st-time").textContent = t("updated {t}", { t: Mgr.fmtTime(s.ts) });
-  $("st-message").textContent = s.message;
+  $("st-message").textContent = said(s, "message");
   $("st-message").className = "st-message act-" + s.action;
   $("st-open").textContent = s.open_now;
   $("st-suggested").textContent = s.suggested_open;
   $("st-lambda").textContent = [lam["0"], lam["15"], lam["30"]].map((v) => Mgr.fmtNum(v, 0)).join(" / ");
-  $("st-model").textContent = "plan λ = " + Mgr.fmtNum(ex.lambda_plan_per_hour, 1) + "/h (incl. margin " +
-    Math.round(100 * (ex.forecast_margin || 0)) + " %) · μ = " + Mgr.fmtNum(ex.mu_per_hour, 1) + "/h per counter (" +
-    Mgr.fmtNum(ex.service_seconds, 0) + " s) · target " + Math.round(100 * (tgt.share || 0)) + " % wait ≤ " +
-    Mgr.fmtNum(tgt.wait_seconds, 0) + " s, mean ≤ " + Mgr.fmtNum(tgt.max_mean_wait_seconds, 0) + " s";
+  $("st-model").textContent = t("plan λ = {lam}/h (incl. margin {margin} %) · μ = {mu}/h per counter ({service} s) · " +
+    "target {share} % wait ≤ {wait} s, mean ≤ {mean} s", {
+    lam: Mgr.fmtNum(ex.lambda_plan_per_hour, 1), margin: Math.round(100 * (ex.forecast_margin || 0)),
+    mu: Mgr.fmtNum(ex.mu_per_hour, 1), service: Mgr.fmtNum(ex.service_seconds, 0), share: Math.round(100 * (tgt.share || 0)),
+    wait: Mgr.fmtNum(tgt.wait_seconds, 0), mean: Mgr.fmtNum(tgt.max_mean_wait_seconds, 0) });
+  const pw = document.querySelector("#st-options thead th:nth-child(2)");
+  if (pw) pw.textContent = t("P(wait)");
   const tb = document.querySelector("#st-options tbody");
   Mgr.clear(tb);
   for (const o of ex.options || []) {
     const tr = el("tr", { class: o.counters === s.suggested_open ? "pick" : "" });
     tr.append(el("td", {}, String(o.counters)), el("td", {}, Mgr.fmtNum(100 * o.p_wait, 1) + " %"),
       el("td", {}, Mgr.fmtNum(100 * o.service_level, 1) + " %"),
-      el("td", { title: o.wait_basis || "" }, fmtWait(o.mean_wait_seconds) +
+      el("td", { title: t(o.wait_basis || "") }, fmtWait(o.mean_wait_seconds) +
         (o.wait_basis && o.wait_basis !== "steady state" ? " *" : "")),
       el("td", {}, t(o.meets_target ? "yes" : "no")));
     tb.append(tr);
@@ -69,31 +77,32 @@ export function renderStaffing(s) {
   if (Date.now() - fvaAt > 60000) { fvaAt = Date.now(); loadForecastVsActual(); }
   const w = s.wait || {};
   const pub = s.public || {};
-  $("st-wait").textContent = "Checkout wait (as on the kiosks): " + (w.label || "–") +
-    (pub.queue !== null && pub.queue !== undefined ? " · " + pub.queue + " in the checkout area" : "") +
-    (w.basis ? " · " + w.basis : "");
+  $("st-wait").textContent = t("Checkout wait (as on the kiosks): {w}", { w: said(w, "label") || "–" }) +
+    (pub.queue !== null && pub.queue !== undefined ? " · " + t("{n} in the checkout area", { n: pub.queue }) : "") +
+    (w.basis ? " · " + t(w.basis) : "");
   $("st-wait").dataset.minutes = w.minutes === null || w.minutes === undefined ? "" : String(w.minutes);
   const conf = ex.confidence || {};
   const cal = ex.calibration || {};
-  $("st-confidence").textContent = "Forecast confidence: " + (conf.level || "–") +
-    ((conf.reasons || []).length ? " (" + conf.reasons.join("; ") + ")" : "") +
-    " · calibration: " + (cal.source || "–") + (cal.note ? " – " + cal.note : "");
+  const why = saidAll(conf, "reasons");
+  const note = said(cal, "note");
+  $("st-confidence").textContent = t("Forecast confidence: {level}", { level: conf.level ? t(conf.level) : "–" }) +
+    (why.length ? t(" ({why})", { why: why.join(t("; ")) }) : "") +
+    " · " + t("calibration: {source}", { source: cal.source ? t(cal.source) : "–" }) + (note ? " – " + note : "");
   const reasons = $("st-reasons");
   Mgr.clear(reasons);
-  for (const r of s.reasons || []) reasons.append(el("li", {}, r));
+  for (const r of saidAll(s, "reasons")) reasons.append(el("li", {}, r));
   const prep = $("st-prepare");
   Mgr.clear(prep);
-  for (const p of s.prepare || []) prep.append(el("li", { class: "prepare" }, p.message));
-  if (s.shortfall) reasons.append(el("li", { class: "shortfall" }, "All " + s.shortfall.counters +
-    " counters open: wait about " + Mgr.fmtNum(s.shortfall.wait_minutes_now, 0) + " min now, " +
-    Mgr.fmtNum(s.shortfall.wait_minutes_in_15, 0) + " min in 15 min"));
+  for (const p of s.prepare || []) prep.append(el("li", { class: "prepare" }, said(p, "message")));
+  if (s.shortfall) reasons.append(el("li", { class: "shortfall" }, t("All {n} counters open: wait about {now} min now, {soon} min in 15 min", {
+    n: s.shortfall.counters, now: Mgr.fmtNum(s.shortfall.wait_minutes_now, 0), soon: Mgr.fmtNum(s.shortfall.wait_minutes_in_15, 0) })));
   const hide = isDismissed(s);
   $("st-accept").disabled = hide || s.delta === 0;
   $("st-dismiss").disabled = hide || s.delta === 0;
   $("st-accept").textContent = s.delta > 0 ? t("Accept: open {n}", { n: s.delta }) : s.delta < 0 ? t("Accept: close {n}", { n: -s.delta }) : t("Nothing to accept");
-  $("st-decision").textContent = hide ? "Dismissed by " + (dismissed.by_name || dismissed.by) + ": " + dismissed.reason +
+  $("st-decision").textContent = hide ? t("Dismissed by {who}: {reason}", { who: dismissed.by_name || dismissed.by, reason: dismissed.reason }) +
       (dismissed.text ? " (" + dismissed.text + ")" : "")
-    : accepted ? "Accepted by " + (accepted.by_name || accepted.by) + " at " + Mgr.fmtTime(accepted.ts) +
+    : accepted ? t("Accepted by {who} at {t}", { who: accepted.by_name || accepted.by, t: Mgr.fmtTime(accepted.ts) }) +
       (accepted.changed.length ? ": " + accepted.changed.join(", ") : "") : "";
 }
 
@@ -137,7 +146,7 @@ export async function loadStaffing() {
     const last = (dec.decisions || [])[0];
     if (last && last.action === "accept" && Date.now() / 1000 - last.ts < 3600) accepted = last;
     if (st.suggestion) renderStaffing(st.suggestion);
-    else $("st-message").textContent = st.detail || "no suggestion yet";
+    else $("st-message").textContent = t("no suggestion yet");
     loadForecastVsActual();
   } catch (e) { $("st-message").textContent = Mgr.errText(e); }
 }
@@ -149,13 +158,13 @@ export function wireStaffing() {
     try {
       let res;
       const big = Math.abs(suggestion.delta) > 3;  // the server asks to confirm a change of more than 3 counters
-      if (big && !window.confirm("This " + (suggestion.delta > 0 ? "opens " : "closes ") + Math.abs(suggestion.delta) +
-          " counters at once. Go ahead?")) { $("st-accept").disabled = false; return; }
+      if (big && !window.confirm(t(suggestion.delta > 0 ? "This opens {n} counters at once. Go ahead?" : "This closes {n} counters at once. Go ahead?",
+        { n: Math.abs(suggestion.delta) }))) { $("st-accept").disabled = false; return; }
       try { res = await accept(big); } catch (e) {
         if (!(e && e.status === 409 && e.body && e.body.field === "confirm")) throw e;
         // A change of more than 3 counters at once: the manager confirms it.
         if (!window.confirm(e.body.detail.replace(/; send confirm: true to go ahead$/, "") + ". Go ahead?")) {
-          $("st-decision").textContent = "Not accepted: " + e.body.detail.split(";")[0];
+          $("st-decision").textContent = t("Not accepted: {why}", { why: e.body.detail.split(";")[0] });
           $("st-accept").disabled = false;
           return;
         }
@@ -165,19 +174,19 @@ export function wireStaffing() {
       renderCounters(res.counters, null);
       if (res.suggestion) renderStaffing(res.suggestion);
       loadCounters();
-    } catch (e) { $("st-decision").textContent = "Accept failed: " + Mgr.errText(e); $("st-accept").disabled = false; }
+    } catch (e) { $("st-decision").textContent = t("Accept failed: {why}", { why: Mgr.errText(e) }); $("st-accept").disabled = false; }
   });
   $("st-dismiss").addEventListener("click", () => { $("st-dismiss-form").hidden = false; $("st-reason").focus(); });
   $("st-dismiss-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const reason = $("st-reason").value.trim();
-    if (!reason) { $("st-decision").textContent = "Say why the suggestion is dismissed."; return; }
+    if (!reason) { $("st-decision").textContent = t("Say why the suggestion is dismissed."); return; }
     try {
       const res = await Mgr.api("/api/v1/staffing/dismiss", { method: "POST", body: { reason } });
       $("st-dismiss-form").hidden = true;
       $("st-reason").value = "";
       setDecision(res.decision);
-    } catch (e) { $("st-decision").textContent = "Dismiss failed: " + Mgr.errText(e); }
+    } catch (e) { $("st-decision").textContent = t("Dismiss failed: {why}", { why: Mgr.errText(e) }); }
   });
 }
 

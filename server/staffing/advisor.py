@@ -153,16 +153,23 @@ def advise(
     need_15 = cfg.need(fc.at(15) * margin)
     need_30 = cfg.need(fc.at(30) * margin)
     reasons: list[str] = []
+    reasons_zh: list[str] = []  # the same reasons in Chinese, index for index
+
+    def say(en: str, zh: str) -> None:
+        reasons.append(en)
+        reasons_zh.append(zh)
+
     want = max(need_now, need_lead)
     if want > need_now:
-        reasons.append(f"demand rises within the {lead:g}-minute lead time")
+        say(f"demand rises within the {lead:g}-minute lead time", f"{lead:g} 分钟准备时间内客流上升")
     guard = False
     if queue is not None and queue > 0:
         per = queue / open_now if open_now > 0 else math.inf
         if per > cfg.queue_per_counter_limit and want <= open_now:
             want = open_now + 1
             guard = True
-            reasons.append(f"queue guard: {queue} in the checkout area for {open_now} open (> {cfg.queue_per_counter_limit:g} per counter)")
+            say(f"queue guard: {queue} in the checkout area for {open_now} open (> {cfg.queue_per_counter_limit:g} per counter)",
+                f"排队保护：收银区 {queue} 人，开放 {open_now} 个（每台超过 {cfg.queue_per_counter_limit:g} 人）")
     shortfall = want > cfg.max_open
     target = cfg.clamp(want)
     shortfall_info: dict[str, object] | None = None
@@ -170,9 +177,13 @@ def advise(
         w_now = estimate(queue or 0, cfg.max_open, cfg.service_seconds, lam0)
         w_15 = estimate(queue or 0, cfg.max_open, cfg.service_seconds, lam0, OVERLOAD_LOOKAHEAD_MINUTES)
         shortfall_info = {"counters": cfg.max_open, "needed": want, "wait_minutes_now": w_now.minutes,
-                          "wait_minutes_in_15": w_15.minutes}
-        reasons.append(f"demand needs {want} counters but only {cfg.max_open} may open: with all open the wait is "
-                       f"{w_now.label} now, {w_15.label} in {OVERLOAD_LOOKAHEAD_MINUTES:g} min")
+                          "wait_minutes_in_15": w_15.minutes, "wait_label_now": w_now.label,
+                          "wait_label_now_zh": w_now.label_zh, "wait_label_in_15": w_15.label,
+                          "wait_label_in_15_zh": w_15.label_zh}
+        say(f"demand needs {want} counters but only {cfg.max_open} may open: with all open the wait is "
+            f"{w_now.label} now, {w_15.label} in {OVERLOAD_LOOKAHEAD_MINUTES:g} min",
+            f"客流需要 {want} 个收银台，但最多只能开 {cfg.max_open} 个：全部开放时现在等待{w_now.label_zh}，"
+            f"{OVERLOAD_LOOKAHEAD_MINUTES:g} 分钟后{w_15.label_zh}")
 
     if open_now < cfg.min_open or target > open_now:
         suggested = max(target, cfg.min_open)
@@ -192,7 +203,7 @@ def advise(
         if soon >= open_now:
             suggested, action = open_now, "hold"
             state.low_since, state.low_need = None, 0
-            reasons.append("demand dips now but returns within 15 minutes")
+            say("demand dips now but returns within 15 minutes", "客流暂时回落，但 15 分钟内会回升")
         else:
             if state.low_since is None:
                 state.low_since, state.low_need = ts, soon
@@ -201,18 +212,19 @@ def advise(
             low_for = (ts - state.low_since) / 60.0
             if low_for >= cfg.close_after_low_minutes:
                 suggested, action = max(state.low_need, cfg.min_open), "close"
-                reasons.append(f"demand stayed low for {low_for:.0f} min")
+                say(f"demand stayed low for {low_for:.0f} min", f"客流已持续偏低 {low_for:.0f} 分钟")
                 state.low_since, state.low_need = None, 0
             else:
                 suggested, action = open_now, "hold"
-                reasons.append(f"demand low for {low_for:.0f} of {cfg.close_after_low_minutes:g} min before closing any")
+                say(f"demand low for {low_for:.0f} of {cfg.close_after_low_minutes:g} min before closing any",
+                    f"客流偏低已 {low_for:.0f} 分钟，满 {cfg.close_after_low_minutes:g} 分钟才会关闭收银台")
     delta = suggested - open_now
     if delta > 0:
-        message = f"open {delta} more now"
+        message, message_zh = f"open {delta} more now", f"现在加开 {delta} 个收银台"
     elif delta < 0:
-        message = f"close {-delta} {_plural(-delta)}"
+        message, message_zh = f"close {-delta} {_plural(-delta)}", f"关闭 {-delta} 个收银台"
     else:
-        message = f"keep {open_now} open"
+        message, message_zh = f"keep {open_now} open", f"保持 {open_now} 个开放"
     prepare = []
     base = suggested
     for h, n in ((15, need_15), (30, need_30)):
@@ -220,7 +232,8 @@ def advise(
         if n > base:
             at = (now + timedelta(minutes=h)).strftime("%H:%M")
             prepare.append({"at": at, "minutes_ahead": h, "counters": n, "more": n - base,
-                            "message": f"prepare {n - base} more for {at}"})
+                            "message": f"prepare {n - base} more for {at}",
+                            "message_zh": f"{at} 前再准备 {n - base} 个"})
             base = n
     options = [option(cfg, c, lam0, queue) for c in (suggested - 1, suggested, suggested + 1) if c >= 0]
     suggestion: dict[str, object] = {
@@ -231,11 +244,13 @@ def advise(
         "delta": delta,
         "action": action,
         "message": message,
+        "message_zh": message_zh,
         "prepare": prepare,
         "queue_guard": guard,
         "capacity_shortfall": shortfall,
         "shortfall": shortfall_info,
         "reasons": reasons,
+        "reasons_zh": reasons_zh,
         "explanation": {
             "lambda_per_hour": {str(k): round(v, 1) for k, v in sorted(fc.lam_per_hour.items())},
             "lambda_plan_per_hour": round(lam_plan_now, 1),
@@ -256,6 +271,7 @@ def advise(
             "demand_bound_per_hour": fc.bound_per_hour,
             "forecast_bounded": fc.bounded,
             "notes": list(fc.notes),
+            "notes_zh": list(fc.notes_zh),
         },
     }
     return suggestion, state

@@ -65,6 +65,7 @@ class Calibration:
     note: str = ""
     source: str = "fit"  # "fit", "last good fit", or "configured defaults"
     fitted_at: float | None = None  # epoch seconds of the fit in use, when known
+    note_zh: str = ""  # ``note`` in Chinese, for the manager page in 中文
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Forecast:
     calibration: Calibration
     entries_last_15: int
     notes: list[str] = field(default_factory=list)
+    notes_zh: list[str] = field(default_factory=list)  # the same notes in Chinese, index for index
     bound_per_hour: float | None = None  # the most the mall can send to the tills right now
     bounded: bool = False  # a horizon was cut to the bound
     spikes_clipped: int = 0  # minutes of the history clipped as spikes
@@ -181,17 +183,17 @@ def calibrate(
     range or an implausible conversion is rejected and says so in ``note``.
     """
 
-    def fallback(note: str, fit: Calibration | None = None) -> Calibration:
+    def fallback(note: str, note_zh: str, fit: Calibration | None = None) -> Calibration:
         if last_good is not None and last_good.fitted:
             return Calibration(**{**asdict(last_good), "note": f"{note}; using the last good fit",
-                                  "source": "last good fit"})
+                                  "note_zh": f"{note_zh}；沿用上次有效的拟合", "source": "last good fit"})
         return Calibration(default_conversion, default_lag, DEFAULT_SHAPE,
                            fit.rmse_per_minute if fit else None, fit.relative_error if fit else None,
                            fit.samples if fit else 0, False, f"{note}; using the configured defaults",
-                           "configured defaults")
+                           "configured defaults", note_zh=f"{note_zh}；使用配置的默认值")
 
     if arrivals is None:
-        return fallback("no checkout history")
+        return fallback("no checkout history", "没有收银历史数据")
     warm = 2 * LAG_RANGE[1]
     e, _ = clip_spikes(entries)
     y, _ = clip_spikes(arrivals)
@@ -200,13 +202,15 @@ def calibrate(
         e, y = e[:cut], y[:cut]
     e, y = e[-(window + warm):], y[-(window + warm):]
     if len(e) < warm + 30 or y[warm:].sum() < MIN_FIT_ARRIVALS:
-        return fallback("not enough history yet")
+        return fallback("not enough history yet", "历史数据还不够")
     cal = fit_conversion_lag(e, y, warmup=warm)
     if not (LAG_RANGE[0] < cal.lag_minutes < LAG_RANGE[1]):
-        return fallback(f"fit rejected: lag {cal.lag_minutes:.1f} min at the edge of {LAG_RANGE[0]}-{LAG_RANGE[1]}", cal)
+        return fallback(f"fit rejected: lag {cal.lag_minutes:.1f} min at the edge of {LAG_RANGE[0]}-{LAG_RANGE[1]}",
+                        f"拟合被拒绝：延迟 {cal.lag_minutes:.1f} 分钟处于 {LAG_RANGE[0]}-{LAG_RANGE[1]} 的边缘", cal)
     if not (CONVERSION_RANGE[0] <= cal.conversion <= CONVERSION_RANGE[1]):
         return fallback(f"fit rejected: conversion {cal.conversion:.3f} outside "
-                        f"{CONVERSION_RANGE[0]:g}-{CONVERSION_RANGE[1]:g}", cal)
+                        f"{CONVERSION_RANGE[0]:g}-{CONVERSION_RANGE[1]:g}",
+                        f"拟合被拒绝：转化率 {cal.conversion:.3f} 超出 {CONVERSION_RANGE[0]:g}-{CONVERSION_RANGE[1]:g}", cal)
     return cal
 
 
@@ -250,23 +254,29 @@ def _confidence(lam: dict[int, float], cal: Calibration, bounded: bool, spikes: 
     model_err = cal.relative_error if (cal.fitted and cal.relative_error is not None) else 0.35
     model_err = min(1.0, max(0.1, model_err * 0.5))  # per-minute residuals average down over 15 minutes
     why: list[str] = []
+    why_zh: list[str] = []
+
+    def say(en: str, zh: str) -> None:
+        why.append(en)
+        why_zh.append(zh)
+
     if not cal.fitted:
-        why.append("conversion and lag are the configured defaults")
+        say("conversion and lag are the configured defaults", "转化率和延迟为配置的默认值")
     elif cal.source != "fit":
-        why.append("the latest fit was rejected; the last good one is used")
+        say("the latest fit was rejected; the last good one is used", "最新拟合被拒绝，沿用上次有效的拟合")
     if bounded:
-        why.append("the model was cut to what the mall can send")
+        say("the model was cut to what the mall can send", "预测已限制在商场客流可能达到的上限")
     if spikes:
-        why.append(f"{spikes} spiky minutes clipped")
+        say(f"{spikes} spiky minutes clipped", f"已削除 {spikes} 个异常峰值分钟")
     if history < 2 * LAG_RANGE[1]:
-        why.append("less than two hours of counts")
+        say("less than two hours of counts", "计数不足两小时")
     bands = {}
     for h, v in lam.items():
         n15 = v / 4.0  # arrivals in a 15-minute interval
         sd = math.sqrt(n15 + (model_err * n15) ** 2 * (1.0 + h / 30.0))
         bands[str(h)] = [round(max(0.0, n15 - 1.64 * sd) * 4.0, 1), round((n15 + 1.64 * sd) * 4.0, 1)]
     level = "high" if not why else ("low" if (not cal.fitted or bounded or history < LAG_RANGE[1]) else "medium")
-    return {"level": level, "interval_per_hour": bands, "reasons": why}
+    return {"level": level, "interval_per_hour": bands, "reasons": why, "reasons_zh": why_zh}
 
 
 def _future_entries(e: np.ndarray, minutes: int, open_minutes_left: float | None) -> np.ndarray:
@@ -325,15 +335,17 @@ def forecast(
         y, spikes_y = clip_spikes(checkout_arrivals)
         spikes += spikes_y
     notes: list[str] = []
+    notes_zh: list[str] = []
     if calibration is not None:
         cal = calibration
     elif fit:
         cal = calibrate(e, y, conversion, lag_minutes, open_minutes_left=open_minutes_left, last_good=last_good)
     else:
         cal = Calibration(conversion, lag_minutes, DEFAULT_SHAPE, None, None, 0, False, "fit disabled",
-                          "configured defaults")
+                          "configured defaults", note_zh="未启用拟合")
     if cal.note:
         notes.append(cal.note)
+        notes_zh.append(cal.note_zh)
     n = len(e)
     close = None if open_minutes_left is None else n + open_minutes_left
     ahead = max(HORIZONS) + 1
@@ -370,11 +382,13 @@ def forecast(
     lam = {h: float(min(v, bound)) if math.isfinite(v) else bound for h, v in lam.items()}
     if bounded:
         notes.append(f"forecast cut to {bound:.0f}/h: at most {CONVERSION_RANGE[1]:.0%} of recent entries can buy")
+        notes_zh.append(f"预测限制为 {bound:.0f}/h：最近进场的人最多 {CONVERSION_RANGE[1]:.0%} 会购买")
     if spikes:
         notes.append(f"{spikes} spiky minutes clipped")
+        notes_zh.append(f"已削除 {spikes} 个异常峰值分钟")
     return Forecast(
         lam_per_hour=lam, observed_per_hour=observed, queue_length=queue_length, correction=correction,
-        calibration=cal, entries_last_15=int(e[-15:].sum()) if n else 0, notes=notes,
+        calibration=cal, entries_last_15=int(e[-15:].sum()) if n else 0, notes=notes, notes_zh=notes_zh,
         bound_per_hour=round(bound, 1), bounded=bounded, spikes_clipped=spikes,
         confidence=_confidence(lam, cal, bounded, spikes, n),
     )

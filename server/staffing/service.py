@@ -189,7 +189,7 @@ class StaffingService:
         # One estimate for kiosks and managers: the queue right now, counters open right now.
         wait = estimate(queue, open_now, self._service_seconds(cur), float(lam) if lam is not None else None)
         return {"open_counters": open_now, "open_ids": open_ids, "expected_wait_minutes": wait.minutes,
-                "wait_label": wait.label, "wait_basis": wait.basis, "queue": queue,
+                "wait_label": wait.label, "wait_label_zh": wait.label_zh, "wait_basis": wait.basis, "queue": queue,
                 "source": "staffing" if lam is not None else "estimate", "updated": time.time()}
 
     def _service_seconds(self, cur: dict[str, object] | None) -> float:
@@ -296,6 +296,7 @@ class StaffingService:
             "open_counters": open_now,
             "expected_wait_minutes": wait.minutes,
             "wait_label": wait.label,
+            "wait_label_zh": wait.label_zh,
             "wait_basis": wait.basis,
             "queue": fc.queue_length,
             "updated": sugg["time"],
@@ -366,7 +367,8 @@ class StaffingService:
             })
         return {"bin_minutes": bin_minutes, "bins": bins, "feed": seen,
                 "note": "forecast = arrivals the engine expected for the bin (its rate for now, averaged); "
-                        "transactions lag arrivals by the wait and the payment"}
+                        "transactions lag arrivals by the wait and the payment",
+                "note_zh": "预测 = 引擎为该时段预计的到达人数（其当时速率的平均）；交易比到达晚一个等待加付款的时间"}
 
     def _last_good(self) -> Calibration | None:
         raw = self.r.get(self.k_calibration)
@@ -428,4 +430,4 @@ def _with_feed(cam: Calibration, pos: PosCalibration | None) -> Calibration:
     lag = cam.lag_minutes if cam.fitted else float(pos.lag_minutes or cam.lag_minutes)
     return Calibration(pos.conversion, lag, cam.shape if cam.fitted else DEFAULT_SHAPE, cam.rmse_per_minute,
                        cam.relative_error, cam.samples, True, cam.note,
-                       "transactions feed" + (" + camera lag" if cam.fitted else ""), cam.fitted_at)
+                       "transactions feed" + (" + camera lag" if cam.fitted else ""), cam.fitted_at, cam.note_zh)

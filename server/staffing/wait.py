@@ -33,6 +33,7 @@ class WaitEstimate:
     label: str  # "no wait", "about 3 min", "over 15 min", "no counter open"
     basis: str  # "steady state", "live queue", or "unknown"
     over_bracket: bool
+    label_zh: str = ""  # the same label in Chinese, for the manager page in 中文
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -53,6 +54,7 @@ def live_wait_seconds(queue: float, counters: int, service_seconds: float) -> fl
 
 
 def label(minutes: float | None) -> tuple[str, bool]:
+    """The shopper-facing label ("about 3 min", "over 15 min") and whether it is a bracket."""
     if minutes is None:
         return "no counter open", True
     if minutes > BRACKET_MINUTES:
@@ -62,13 +64,31 @@ def label(minutes: float | None) -> tuple[str, bool]:
     return f"about {max(1, round(minutes))} min", False
 
 
+def label_zh(minutes: float | None, basis: str = "") -> str:
+    """The Chinese twin of ``label`` (and of "unknown" when nothing is known)."""
+    if basis == "unknown":
+        return "未知"
+    if minutes is None:
+        return "没有开放的收银台"
+    if minutes > BRACKET_MINUTES:
+        return f"超过 {BRACKET_MINUTES:g} 分钟"
+    if minutes < 0.5:
+        return "无需等待"
+    return f"约 {max(1, round(minutes))} 分钟"
+
+
+def _made(minutes: float | None, basis: str) -> WaitEstimate:
+    text, over = label(minutes)
+    return WaitEstimate(minutes, text, basis, over, label_zh(minutes, basis))
+
+
 def estimate(
     queue: int | None, counters: int, service_seconds: float, lam_per_hour: float | None = None,
     ahead_minutes: float = 0.0,
 ) -> WaitEstimate:
     """The wait for a shopper joining now (or ``ahead_minutes`` from now), from whatever is known."""
     if counters <= 0:
-        return WaitEstimate(None, "no counter open", "live queue", True)
+        return _made(None, "live queue")
     steady: float | None = None
     if lam_per_hour is not None and lam_per_hour >= 0:
         m = metrics(counters, lam_per_hour / 3600.0, 1.0 / service_seconds, 0.0)
@@ -76,16 +96,12 @@ def estimate(
             steady = m.mean_wait
     if queue is None:
         if steady is None:
-            return WaitEstimate(None, "unknown", "unknown", False)
-        minutes = round(steady / 60.0, 1)
-        text, over = label(minutes)
-        return WaitEstimate(minutes, text, "steady state", over)
+            return WaitEstimate(None, "unknown", "unknown", False, label_zh(None, "unknown"))
+        return _made(round(steady / 60.0, 1), "steady state")
     q = queue_after(queue, counters, service_seconds, lam_per_hour or 0.0, ahead_minutes)
     live = live_wait_seconds(q, counters, service_seconds)
     if steady is not None and queue <= counters:
         seconds, basis = max(steady, live), "steady state"
     else:
         seconds, basis = live, "live queue"
-    minutes = round(seconds / 60.0, 1)
-    text, over = label(minutes)
-    return WaitEstimate(minutes, text, basis, over)
+    return _made(round(seconds / 60.0, 1), basis)
