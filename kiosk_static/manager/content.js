@@ -29,7 +29,7 @@ const ZH = {
   "on kiosks: schedule {id}": "自助屏生效：计划 {id}", "on kiosks: published version": "自助屏生效：已发布版本",
   "Now on kiosks: {what}": "自助屏当前：{what}", "schedule {id}": "计划 {id}", "the published version": "已发布版本",
   "tagline: {text}": "标语：{text}", "{n} products": "{n} 件商品", "{n} promotions": "{n} 个促销",
-  "(category tagline)": "（品类标语）", "undo #{id}": "撤销 #{id}", "Loading…": "加载中…",
+  "(category tagline)": "（品类标语）", "schedule {id} stays on the kiosks until it ends": "计划 {id} 结束前自助屏仍显示该计划", "undo #{id}": "撤销 #{id}", "Loading…": "加载中…",
 };
 const w = (msg, vars) => t((lang === "zh" && ZH[msg]) || msg, vars);
 const DAYS = { en: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], zh: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"] };
@@ -287,7 +287,8 @@ async function publish(ev) {
   try {
     const res = await api("", { method: "PUT", body: { overrides: overrides(), note: $("ct-note").value } });
     loadDraft(res);
-    $("ct-status").textContent = w("Published #{id} at {t}", { id: res.entry.id, t: mallTime(res.entry.ts, tz()) });
+    $("ct-status").textContent = w("Published #{id} at {t}", { id: res.entry.id, t: mallTime(res.entry.ts, tz()) }) +
+      (res.in_force !== "base" ? " · " + w("schedule {id} stays on the kiosks until it ends", { id: res.in_force }) : "");
   } catch (e) { showError(e, "publish"); }
 }
 
@@ -430,6 +431,9 @@ function wire() {
   $("ct-form").addEventListener("input", changed);
   $("ct-form").addEventListener("change", changed);
   $("ct-form").addEventListener("submit", publish);
+  $("ct-form").addEventListener("keydown", (ev) => {  // Enter in a text field does not publish; only the button does
+    if (ev.key === "Enter" && ev.target.tagName === "INPUT") ev.preventDefault();
+  });
   $("ct-schedule").addEventListener("click", schedule);
   onLangChange(() => {
     drawZones();

@@ -295,3 +295,20 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
     page.locator("#content-card").screenshot(path=str(DOC_SHOT))
     assert errors == [], errors
     ctx.close()
+
+
+def test_staff_see_no_content_card(browser, srv) -> None:  # type: ignore[no-untyped-def]
+    server, r = srv
+    u, pw = user(r, PREFIX, "content-clerk", "staff")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    page.goto(server.url + "/manager")
+    page.fill("input[name=username]", u)
+    page.fill("input[name=password]", pw)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/manager")
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#counters-card")).to_be_visible()
+    expect(page.locator("#content-card")).to_have_count(0)
+    assert session(server.url, u, pw).get(f"{server.url}/api/v1/manager/content/fridges", timeout=5).status_code == 403
+    ctx.close()
