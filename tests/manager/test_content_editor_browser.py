@@ -3,7 +3,7 @@ files: an edit (featured products added, removed and reordered, a promotion in b
 the preview and, once published, on an open kiosk page live; undo from the history; the server's field error shown
 beside the field it names; a schedule made in the card taking effect on an open kiosk at its start time and the
 published version returning at its end; schedules listed and deleted; both languages; the layout audit with the
-card open at 1920x1080 and 1366x768. Screenshot: docs/img/manager-content-1366x768-en.png."""
+card open at 1920x1080, 1366x768, 1280x800 and 1080x1920. Screenshot: docs/img/manager-content-1366x768-en.png."""
 
 from __future__ import annotations
 
@@ -282,7 +282,7 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
                  ("detail-en", "10 % off selected fridges")):
         promo.locator(f"[data-k={k}]").fill(v)
     expect(page.locator("#ct-preview .ct-pv-promos li").last).to_contain_text("Winter refresh")
-    for vp in ((1920, 1080), (1366, 768)):
+    for vp in ((1920, 1080), (1366, 768), (1280, 800), (1080, 1920)):
         page.set_viewport_size({"width": vp[0], "height": vp[1]})
         for lang in ("zh", "en"):
             if page.locator("body").get_attribute("data-lang") != lang:
@@ -291,8 +291,10 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
             _check_layout(page, f"content card {vp} {lang}")
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.locator("#content-card").screenshot(path=str(SHOTS / f"manager-content-{vp[0]}x{vp[1]}-{lang}.png"))
-    page.evaluate("() => { document.querySelector('.mgr-header').style.position = 'static'; }")  # not over the card
-    page.locator("#content-card").screenshot(path=str(DOC_SHOT))
+            if vp == (1366, 768) and lang == "en":
+                page.evaluate("() => { document.querySelector('.mgr-header').style.position = 'static'; }")  # not over the card
+                page.locator("#content-card").screenshot(path=str(DOC_SHOT))
+                page.evaluate("() => { document.querySelector('.mgr-header').style.position = ''; }")
     assert errors == [], errors
     ctx.close()
 
