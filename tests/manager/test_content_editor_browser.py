@@ -194,8 +194,22 @@ def test_a_bad_value_shows_the_server_field_error(browser, srv) -> None:  # type
     page.click("#ct-publish")
     expect(err).to_have_text("未通过：" + api["detail"])
     page.locator("#lang").click()
-    # a schedule that ends before it starts: the error is under "Ends"
+    # a promotion without its English title: the error is under that input of that promotion
     page.fill("#ct-tag-zh", "只在周末")
+    page.click("#ct-promo-add")
+    page.click("#ct-promo-add")
+    second = page.locator(".ct-promo").nth(1)
+    for row in (page.locator(".ct-promo").nth(0), second):
+        for k in ("title-zh", "title-en", "detail-zh", "detail-en"):
+            row.locator(f"[data-k={k}]").fill("甲" if k.endswith("zh") else "A")
+    second.locator("[data-k=title-en]").fill("")
+    page.click("#ct-publish")
+    expect(err).to_have_attribute("data-for", "overrides.promotions[1].title.en")
+    expect(err).to_contain_text("Refused: ")
+    expect(second.locator("[data-k=title-en]")).to_have_attribute("aria-invalid", "true")
+    assert second.locator(".ct-err.at-field").count() == 1
+    second.locator(".ct-promo-remove").click()
+    # a schedule that ends before it starts: the error is under "Ends"
     _when(page, "starts", "2030-01-02T10:00:00")
     _when(page, "ends", "2030-01-01T10:00:00")
     page.click("#ct-schedule")
