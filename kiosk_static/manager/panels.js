@@ -441,5 +441,5 @@ onLangChange(() => {
     $("alert-history").replaceChildren(...ended.map((a) => alertItem(a, false)));
   }
   renderAssist();
-  if ($("st-time")) renderStaffing(null);
+  if ($("st-time")) { renderStaffing(null); loadForecastVsActual(); }  // the table's headings are the page's own
 });
