@@ -3,7 +3,7 @@ files: an edit (featured products added, removed and reordered, a promotion in b
 the preview and, once published, on an open kiosk page live; undo from the history; the server's field error shown
 beside the field it names; a schedule made in the card taking effect on an open kiosk at its start time and the
 published version returning at its end; schedules listed and deleted; both languages; the layout audit with the
-card open at 1920x1080, 1366x768, 1280x800 and 1080x1920. Screenshot: docs/img/manager-content-1366x768-en.png."""
+card open at 1920x1080, 1366x768, 1280x800 and 1080x1920. Screenshots in test-artifacts/ (docs/img/ holds a copy)."""
 
 from __future__ import annotations
 
@@ -22,14 +22,14 @@ from playwright.sync_api import expect
 from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from tests.browser import chromium, console_errors
-from tests.conftest import ROOT, ServerProcess
+from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, session, user
 from tests.pages.audit import audit, problems
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
 PREFIX = "ceb:"
-DOC_SHOT = ROOT / "docs" / "img" / "manager-content-1366x768-en.png"
+DOC_SHOT = SHOTS / "docs-manager-content-1366x768-en.png"  # copied into docs/img/ by hand when the card changes
 NEW = {"zh": "冬季冰箱节", "en": "Winter fridge festival"}
 UNDER = "(id) => document.querySelector('.ct-err.at-field').previousElementSibling.contains(document.getElementById(id))"
 FLASH = {"zh": "限时闪购", "en": "Flash sale now"}
