@@ -2,7 +2,7 @@
    last year's same date when counted), zone detail curve (with last year's date), one sparkline per zone. */
 import uPlot from "/vendor/uPlot.esm.js";
 import * as Mgr from "/static/manager/core.js";
-import { mallTime, t } from "/static/manager/i18n.js";
+import { lang, mallTime, t } from "/static/manager/i18n.js";
 
 const AXIS = { stroke: "#9fb0c2", grid: { stroke: "#24313f", width: 1 }, ticks: { stroke: "#24313f" } };
 let ff = null, ffData = null;
@@ -56,7 +56,8 @@ export function footfall(data) {
     if (!followed) { follow(el, () => ff); followed = true; }
   } else ff.setData(d);
   const total = document.getElementById("ff-note");
-  total.textContent = t("today {n} entries · {definition}", { n: data.entries_today, definition: data.typical_definition });
+  const definition = (lang === "zh" && data.typical_definition_zh) || data.typical_definition;
+  total.textContent = t("today {n} entries · {definition}", { n: data.entries_today, definition });
 }
 
 /* Language changed: the chart legends again. */

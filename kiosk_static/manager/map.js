@@ -34,7 +34,7 @@ export function build(mall, pick) {
     const tab = Mgr.el("button", { type: "button", role: "tab", class: "tab", "data-floor": String(f.id), "aria-selected": i === 0 ? "true" : "false" }, nameOf(f));
     tab.addEventListener("click", () => show(f.id));
     tabs.append(tab);
-    const svg = svgEl("svg", { viewBox: "-2 -2 " + (f.width_m + 4) + " " + (f.depth_m + 4), class: "floor-map", "data-floor": String(f.id), role: "img", "aria-label": "Floor " + f.id });
+    const svg = svgEl("svg", { viewBox: "-2 -2 " + (f.width_m + 4) + " " + (f.depth_m + 4), class: "floor-map", "data-floor": String(f.id), role: "img", "aria-label": nameOf(f) || String(f.id) });
     svg.append(svgEl("rect", { x: "0", y: "0", width: String(f.width_m), height: String(f.depth_m), class: "floor-outline" }));
     for (const e of mall.entrances.filter((e) => e.floor === f.id)) {
       const c = svgEl("circle", { cx: String(e.position[0]), cy: String(e.position[1]), r: "2.2", class: "entrance" });

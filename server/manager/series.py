@@ -56,6 +56,7 @@ def footfall_today(reader: Reader, area: str, now: float, bin_minutes: int = 5) 
         "t": [t0 + i * bin_minutes * 60 for i in range(n_bins)],
         "entries": entries, "exits": exits, "typical": typical,
         "typical_definition": f"mean of the same {bin_minutes}-minute bin over the previous {TYPICAL_DAYS} days",
+        "typical_definition_zh": f"前 {TYPICAL_DAYS} 天同一 {bin_minutes} 分钟时段的平均值",
         "entries_today": sum(e for e in entries if e is not None),
         **comparisons(reader, area, today, bin_minutes),
     }

@@ -51,6 +51,7 @@ def test_footfall_compares_with_last_week_and_last_year_when_data_exists(app, cl
     _login(client, r, svc)
     empty = client.get("/api/v1/manager/footfall?area=mall").get_json()
     assert empty["last_week"] is None and empty["last_year"] is None, "no data: no comparison line"
+    assert "7" in empty["typical_definition_zh"] and "平均" in empty["typical_definition_zh"]  # the chart's note in Chinese too
     today = datetime.now(TZ)
     week = (today - timedelta(days=7)).replace(hour=14, minute=7, second=0, microsecond=0)
     year = datetime.combine(same_date_last_year(today.date()), week.time(), tzinfo=TZ).replace(hour=16)
