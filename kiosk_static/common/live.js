@@ -23,4 +23,3 @@ export function el(tag, attrs, text) {
   return e;
 }
 
-export const LEVEL_TEXT = { quiet: "空闲 Quiet", moderate: "适中 Moderate", busy: "繁忙 Busy", full: "已满 Full" };
