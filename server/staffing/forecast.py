@@ -41,7 +41,7 @@ MIN_FIT_ARRIVALS = 40  # below this, the defaults from config are used
 LAG_RANGE = (5, 60)
 SHAPES: tuple[float, ...] = (1.0, 2.0, 4.0, math.inf)  # gamma shapes tried; inf = point shift
 DEFAULT_SHAPE = 2.0  # used before any fit: browsing time is spread, not fixed
-CORRECTION_WINDOW = 30
+CORRECTION_WINDOW = 15
 CORRECTION_BOUNDS = (0.7, 1.5)
 HORIZONS = (0, 15, 30)
 FLUSH_BEFORE, FLUSH_AFTER = 30.0, 3.0  # around closing, the last buyers pay within this window
