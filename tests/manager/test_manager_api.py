@@ -240,7 +240,11 @@ def test_staffing_accept_opens_counters_with_audit_and_dismiss_needs_a_reason(re
         dec = s.get(srv.url + "/api/v1/staffing/decisions", timeout=5).json()
         assert dec["dismissed"]["reason"] == "two cashiers on break until 14:00" and dec["dismissed"]["by"] == "boss"
 
-        res = s.post(srv.url + "/api/v1/staffing/accept", json={"time": cur["time"], "suggested_open": cur["suggested_open"]}, timeout=10)
+        seen = {"time": cur["time"], "suggested_open": cur["suggested_open"]}
+        res = s.post(srv.url + "/api/v1/staffing/accept", json=seen, timeout=10)
+        if cur["suggested_open"] - cur["open_now"] > 3:  # a big change must be confirmed first
+            assert res.status_code == 409 and res.json()["field"] == "confirm", res.text
+            res = s.post(srv.url + "/api/v1/staffing/accept", json={**seen, "confirm": True}, timeout=10)
         assert res.status_code == 200, res.text
         body = res.json()
         opened = body["decision"]["changed"]
