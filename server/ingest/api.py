@@ -15,6 +15,7 @@ from core.wire import Batch, BatchResult, Heartbeat, error_location
 from server.auth.guard import current_user, require_role
 from server.errors import ApiError
 from server.ingest.models import CameraConfig
+from server.ingest.tokens import digest
 from server.services import Services
 from server.settings import Settings
 from server.store.counts import Plausibility
@@ -59,27 +60,32 @@ def create_blueprint(svc: Services) -> Blueprint:
     settings = svc.settings
     limits = plausibility_limits(svc.mall, settings)
 
-    def authenticated_camera(camera_id: str) -> Camera:
-        """The path's camera, if the bearer token is that camera's own."""
+    def bearer_token() -> str:
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             raise ApiError(401, "unauthorized", "send 'Authorization: Bearer <camera token>'", "Authorization")
-        token = auth[7:].strip()
+        return auth[7:].strip()
+
+    def rejected(token: str) -> ApiError:
+        """Why a token may not write the path's camera: not a token at all (401), or another camera's (403)."""
+        owner = svc.camera_tokens.owner_of(token)
+        if owner is None:
+            return ApiError(401, "unauthorized", "the camera token is not valid", "Authorization")
+        return ApiError(403, "forbidden", f"this token belongs to camera {owner!r}; it may write only its own zones", "camera_id")
+
+    def authenticated_camera(camera_id: str) -> Camera:
+        """The path's camera, if the bearer token is that camera's own."""
+        token = bearer_token()
         cam = svc.mall.camera(camera_id)
         if cam is not None and svc.camera_tokens.camera_for(token, camera_id):
             return cam
-        owner = svc.camera_tokens.owner_of(token)
-        if owner is None:
-            raise ApiError(401, "unauthorized", "the camera token is not valid", "Authorization")
-        raise ApiError(403, "forbidden", f"this token belongs to camera {owner!r}; it may write only its own zones", "camera_id")
+        raise rejected(token)
 
-    @bp.post("/cameras/<camera_id>/events")
-    def post_events(camera_id: str):  # type: ignore[no-untyped-def]
-        cam = authenticated_camera(camera_id)
+    def validated_batch(cam: Camera, now: float) -> Batch:
+        """The body as a batch this camera may send now (size, event times, its own zone)."""
         batch: Batch = parse_body(Batch)
         if len(batch.events) > settings.max_batch_events:
             raise ApiError(413, "too_many_events", f"at most {settings.max_batch_events} events per batch", "events")
-        now = time.time()
         oldest = now - settings.late_event_hours * 3600
         for i, ev in enumerate(batch.events):
             if ev.time > now + FUTURE_SLACK_SECONDS:
@@ -89,8 +95,26 @@ def create_blueprint(svc: Services) -> Blueprint:
                                ("events", i, "time"))
             if ev.zone is not None and ev.zone != cam.area:
                 raise ApiError(403, "forbidden", f"camera {cam.id!r} may write only zone {cam.area!r}", ("events", i, "zone"))
+        return batch
+
+    @bp.post("/cameras/<camera_id>/events")
+    def post_events(camera_id: str):  # type: ignore[no-untyped-def]
+        # the token is checked inside the apply script (one round trip); a bad one is explained after it
+        token = bearer_token()
+        cam = svc.mall.camera(camera_id)
+        if cam is None:
+            raise rejected(token)
+        now = time.time()
+        try:
+            batch = validated_batch(cam, now)
+        except ApiError:
+            authenticated_camera(camera_id)  # a caller without this camera's token learns nothing about bodies
+            raise
         t0 = time.perf_counter()
-        res = svc.counts.apply_batch(cam.id, batch.stream, cam.area, batch.events, now, limits[cam.area])
+        res = svc.counts.apply_batch(cam.id, batch.stream, cam.area, batch.events, now, limits[cam.area],
+                                     token_digest=digest(token))
+        if res is None:
+            raise rejected(token)
         if res.quarantined:
             log.warning("camera %s sent %d implausible events (quarantined, not counted; GET /api/v1/quarantine)",
                         cam.id, res.quarantined)

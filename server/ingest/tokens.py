@@ -14,7 +14,8 @@ import redis
 from server.store.keys import Keys
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What is stored of a token (and what the apply script compares)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -27,7 +28,7 @@ class HashedTokens:
     def issue(self, name: str) -> str:
         """Create or replace the token of `name`; returns the plain token (the only time it exists)."""
         token = self.token_prefix + secrets.token_urlsafe(32)
-        self.r.hset(self.hash_key, name, _digest(token))
+        self.r.hset(self.hash_key, name, digest(token))
         return token
 
     def has(self, name: str) -> bool:
@@ -42,13 +43,13 @@ class HashedTokens:
     def belongs_to(self, token: str, name: str) -> bool:
         """True when the token is `name`'s (constant-time compare)."""
         stored = self.r.hget(self.hash_key, name)
-        return stored is not None and hmac.compare_digest(stored, _digest(token))
+        return stored is not None and hmac.compare_digest(stored, digest(token))
 
     def owner_of(self, token: str) -> str | None:
         """Whose token this is (used to tell 'someone else's token' from 'bad token')."""
-        digest = _digest(token)
+        mine = digest(token)
         for name, h in self.r.hgetall(self.hash_key).items():
-            if hmac.compare_digest(h, digest):
+            if hmac.compare_digest(h, mine):
                 return name
         return None
 

@@ -1,13 +1,19 @@
 -- Apply one camera batch atomically and idempotently.
 -- KEYS: 1 stream state hash, 2 stream pending zset, 3 gaps list, 4 occupancy hash,
 --       5 occupancy day string, 6 corrections list, 7 correction counts hash, 8 camera streams hash,
---       9 stats hash, 10 quarantine list, then per event i: minute-bucket hash, hour-bucket hash.
+--       9 stats hash, 10 quarantine list, 11 camera token hash, then per event i: minute-bucket hash, hour-bucket hash.
 -- ARGV: 1 area, 2 current business day, 3 now (epoch s), 4 minute ttl, 5 hour ttl, 6 stream ttl,
 --       7 event count, 8 camera id, 9 stream id,
 --       10 plausible people per event, 11 plausible people per minute in this area, 12 plausible occupancy
---       (0 = no limit), then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0), time
+--       (0 = no limit), 13 SHA-256 of the camera's bearer token ('' for the server's own calls),
+--       then per event: seq, in, out, minute (MM), hour (HH), affects occupancy (1/0), time
+-- With a token digest, the batch applies only if it is the camera's registered one; otherwise {-1} and nothing
+-- is written. Checking the token here saves the request a round trip, and a token revoked between a check and
+-- the write cannot slip a batch in. (The comparison is of digests: timing reveals nothing about the token.)
 -- An implausible event is quarantined: its seq counts as received (the camera does not resend it), its counts
 -- go to the quarantine list instead of the buckets and the occupancy.
+if ARGV[13] ~= '' and redis.call('HGET', KEYS[11], ARGV[8]) ~= ARGV[13] then return {-1} end
+
 local area = ARGV[1]
 local today = ARGV[2]
 local now = ARGV[3]
@@ -43,7 +49,7 @@ local occ = tonumber(redis.call('HGET', KEYS[4], area) or '0')
 local clamps, quarantined = 0, 0
 
 for i = 0, n - 1 do
-  local b = 13 + i * 7
+  local b = 14 + i * 7
   local seq = tonumber(ARGV[b])
   if seq <= hw or redis.call('ZSCORE', KEYS[2], seq) then
     dups = dups + 1
@@ -55,7 +61,7 @@ for i = 0, n - 1 do
     if seq > maxseq then maxseq = seq end
     redis.call('ZADD', KEYS[2], seq, seq)
     local cin, cout = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
-    local mk, hk = KEYS[11 + i * 2], KEYS[12 + i * 2]
+    local mk, hk = KEYS[12 + i * 2], KEYS[13 + i * 2]
     local reason = nil
     if cin > per_event or cout > per_event then
       reason = 'people-per-event'

@@ -80,22 +80,28 @@ class CountStore:
         self._correct = r.register_script(CORRECT_LUA)
 
     def apply_batch(self, camera: str, stream: str, area: str, events: Sequence[CountEvent], now: float | None = None,
-                    limits: Plausibility = NO_LIMITS) -> ApplyResult:
+                    limits: Plausibility = NO_LIMITS, token_digest: str = "") -> ApplyResult | None:
+        """Apply a batch in one round trip. With `token_digest` (the SHA-256 of the camera's bearer token), the
+        script first checks it against the camera's registered token and returns None, writing nothing, if it
+        does not match."""
         now = time.time() if now is None else now
         today = business_day(now, self.tz, self.opening)
         k = self.keys
         keys = [
             k.stream_state(camera, stream), k.stream_pending(camera, stream), k.gaps(camera),
             k.occupancy, k.occupancy_day, k.corrections, k.correction_counts, k.camera_streams, k.stats, k.quarantine,
+            k.camera_tokens,
         ]
         args: list[object] = [area, today, f"{now:.3f}", MINUTE_TTL_SECONDS, HOUR_TTL_SECONDS, STREAM_TTL_SECONDS, len(events),
-                              camera, stream, limits.people_per_event, limits.people_per_minute, limits.occupancy]
+                              camera, stream, limits.people_per_event, limits.people_per_minute, limits.occupancy, token_digest]
         for ev in sorted(events, key=lambda e: e.seq):
             hour_stamp, minute, day_stamp, hour = _stamps(int(ev.time // 60 * 60), self.tz)
             keys += [k.minute(area, hour_stamp), k.hour(area, day_stamp)]
             affects = business_day(ev.time, self.tz, self.opening) == today
             args += [ev.seq, ev.count_in, ev.count_out, minute, hour, 1 if affects else 0, f"{ev.time:.3f}"]
         res = self._apply(keys=keys, args=args)
+        if int(res[0]) < 0:
+            return None
         return ApplyResult(*(int(x) for x in res[:8]), tuple(int(x) for x in res[8]) if len(res) > 8 else (),
                            int(res[9]) if len(res) > 9 else 0)
 
