@@ -55,41 +55,61 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
+        try:
+            if requests.get(url + "/healthz", timeout=0.5).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @contextmanager
-def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None = None, durable: bool = True) -> Iterator[tuple[str, str]]:
-    """(redis_url, web_url) of a fresh Redis (AOF everysec, as in production) and one gunicorn web process."""
+def stack(mall_file: Path | None = None, threads: int = 1000, info: dict | None = None, durable: bool = True,
+          ingest: bool = False) -> Iterator[tuple[str, str]]:
+    """(redis_url, web_url) of a fresh Redis (AOF everysec, as in production) and one gunicorn web process.
+    With `ingest`, also the camera-only process (`python -m server.ingest`): its URL and pid go into `info`."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    rport, wport = free_port(), free_port()
+    rport, wport, iport = free_port(), free_port(), free_port()
     rproc = start(rport, tmp / "redis", durable=durable)
     redis_url = f"redis://127.0.0.1:{rport}/0"
-    env = dict(os.environ, REDIS_URL=redis_url, PORT=str(wport), SECRET_KEY="bench-only", LOG_LEVEL="WARNING", KEY_PREFIX="b:")
+    env = dict(os.environ, REDIS_URL=redis_url, PORT=str(wport), INGEST_PORT=str(iport), SECRET_KEY="bench-only",
+               LOG_LEVEL="WARNING", KEY_PREFIX="b:")
     # the throughput run sends 500 people per camera per second on purpose, far past plausible counting
     # (docs/security.md): lift that limit so the figure measures applying events, not quarantining them
     env.setdefault("PLAUSIBLE_PEOPLE_PER_CAMERA_MINUTE", str(10**9))
     if mall_file:
         env["MALL_CONFIG"] = str(mall_file)
     worker = ["--threads", str(threads), "--worker-connections", str(threads * 2)]
-    web = subprocess.Popen(
+    procs = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", *worker, "--bind", f"127.0.0.1:{wport}", "--log-level", "warning",
-         "server.wsgi:app"], cwd=ROOT, env=env)
+         "server.wsgi:app"], cwd=ROOT, env=env)]
     url = f"http://127.0.0.1:{wport}"
     try:
-        for _ in range(200):
-            try:
-                if requests.get(url + "/healthz", timeout=0.5).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        _wait_healthy(url, procs[0])
         if info is not None:
-            info["web_pid"] = worker_pid(web.pid)
+            info["web_pid"] = worker_pid(procs[0].pid)
+        if ingest:
+            procs.append(subprocess.Popen([sys.executable, "-m", "server.ingest"], cwd=ROOT, env=env))
+            _wait_healthy(f"http://127.0.0.1:{iport}", procs[1])
+            if info is not None:
+                info["ingest_url"], info["ingest_pid"] = f"http://127.0.0.1:{iport}", procs[1].pid
         yield redis_url, url
     finally:
-        web.terminate()
-        try:
-            web.wait(10)
-        except subprocess.TimeoutExpired:
-            web.kill()
-            web.wait(10)
+        for proc in procs:
+            _stop(proc)
         rproc.terminate()
         rproc.wait(10)
 

@@ -5,8 +5,13 @@
 Prints: sustained count events/s (batched HTTP, one gunicorn process) and, measured in the same run,
 raw Redis pipelined HINCRBY/s; then p50/p99 latency from a camera's POST to the zone update arriving
 on Socket.IO clients, with 100 cameras at 2 batches/s and 300 connected sockets.
-Then requests/s and events/s at batches of 1 and 10 (what a real camera sends), beside the batch-500 figure.
-Targets: >= 5,000 events/s per process; >= 2,000 requests/s at batch 1; p99 <= 250 ms.
+Then the per-request cost at batches of 1 and 10 (what a real camera sends), beside the batch-500 figure: for the
+camera-only process (`python -m server.ingest`, granian) and, in the same run, the full web process (gunicorn),
+requests/s and events/s over the wall clock and requests per CPU-second of the server process (its capacity
+with a core of its own: the load generator shares this machine's cores), and the Redis round trips per request
+counted with MONITOR. The load comes from light keep-alive clients (raw sockets, one process each), so the
+figure is the server's, not the client library's.
+Targets: >= 5,000 events/s per process; >= 2,000 requests/s per web process at batch 1; p99 <= 250 ms.
 With fewer sockets than cameras some zones have no listener, and their batches count as undelivered.
 """
 
@@ -14,6 +19,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
+import multiprocessing as mp
+import os
+import socket
 import tempfile
 import threading
 import time
@@ -73,6 +82,123 @@ def throughput(url: str, tokens: dict[str, str], seconds: float, batch: int = 50
     return total[0] / (time.monotonic() - t0), total[0], requests_sent[0]
 
 
+def _request(cam: str, token: str, body: bytes) -> bytes:
+    return (f"POST /api/v1/cameras/{cam}/events HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def _read_response(sock: socket.socket, buf: bytearray) -> int:
+    """Read one HTTP/1.1 response with Content-Length from a keep-alive socket; returns its status."""
+    while True:
+        head_end = buf.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = bytes(buf[:head_end]).lower()
+            i = head.find(b"content-length:")
+            length = int(head[i + 15:head.find(b"\r\n", i) if head.find(b"\r\n", i) > 0 else None])
+            if len(buf) >= head_end + 4 + length:
+                status = int(head[9:12])
+                del buf[:head_end + 4 + length]
+                return status
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the connection")
+        buf += chunk
+
+
+def _camera_client(port: int, cam: str, token: str, batch: int, seconds: float, out: mp.Queue) -> None:
+    """One camera on one keep-alive connection, posting the next batch as soon as the last is answered."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    buf, seq, sent, bad = bytearray(), 0, 0, 0
+    t_end = time.monotonic() + seconds
+    while time.monotonic() < t_end:
+        now = time.time()
+        events = [{"seq": seq + i + 1, "time": now, "in": 1, "out": 1} for i in range(batch)]
+        seq += batch
+        sock.sendall(_request(cam, token, json.dumps({"stream": f"rate{batch}", "events": events}).encode()))
+        bad += _read_response(sock, buf) != 200
+        sent += 1
+    out.put((sent, bad))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (granian runs its app in a worker process)."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for kid in (task / "children").read_text().split():
+            total += _cpu_seconds(int(kid))
+    return total
+
+
+def request_rate(port: int, pid: int, tokens: dict[str, str], batch: int, seconds: float) -> tuple[float, float, int]:
+    """(requests/s over the wall clock, requests per CPU-second of the server, non-200 answers)."""
+    q: mp.Queue = mp.Queue()
+    clients = [mp.Process(target=_camera_client, args=(port, cam, tok, batch, seconds, q)) for cam, tok in tokens.items()]
+    cpu0, t0 = _cpu_seconds(pid), time.monotonic()
+    for c in clients:
+        c.start()
+    results = [q.get(timeout=seconds + 30) for _ in clients]
+    for c in clients:
+        c.join()
+    wall, cpu = time.monotonic() - t0, _cpu_seconds(pid) - cpu0
+    sent = sum(n for n, _ in results)
+    return sent / wall, sent / max(cpu, 1e-9), sum(b for _, b in results)
+
+
+def round_trips(redis_url: str, port: int, cam: str, token: str, n: int = 200) -> tuple[float, str]:
+    """Redis commands sent by the server per camera request (MONITOR; commands run inside scripts excluded),
+    with the commands by name. Background threads of the process are included."""
+    r = redis.Redis.from_url(redis_url)
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        with r.monitor() as m:
+            ready.set()
+            for cmd in m.listen():
+                if done.is_set():
+                    return
+                if cmd.get("client_type") != "lua" and not str(cmd.get("command", "")).upper().startswith("MONITOR"):
+                    seen.append(str(cmd.get("command", "")).split(" ", 1)[0].upper())
+
+    ready = threading.Event()
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    ready.wait(5)
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        buf = bytearray()
+        for seq in range(1, n + 1):
+            sock.sendall(_request(cam, token, json.dumps({"stream": "rtt", "events": [
+                {"seq": seq, "time": time.time(), "in": 1, "out": 1}]}).encode()))
+            _read_response(sock, buf)
+    done.set()
+    r.ping()  # wakes the monitor so it sees `done`
+    t.join(5)
+    names: dict[str, int] = {}
+    for c in seen:
+        names[c] = names.get(c, 0) + 1
+    detail = ", ".join(f"{k} {v / n:.2f}" for k, v in sorted(names.items(), key=lambda kv: -kv[1]))
+    return len(seen) / n, detail
+
+
+def per_request(redis_url: str, info: dict, web_url: str, tokens: dict[str, str], seconds: float) -> None:
+    """Batches of 1 and 10 into the camera-only process and the full web process, same cameras, same run."""
+    targets = [("camera-only process (granian)", int(info["ingest_url"].rsplit(":", 1)[1]), info["ingest_pid"]),
+               ("full web process (gunicorn)", int(web_url.rsplit(":", 1)[1]), info["web_pid"])]
+    cam, tok = next(iter(tokens.items()))
+    for name, port, pid in targets:
+        trips, detail = round_trips(redis_url, port, cam, tok)
+        print(f"        {name}: {trips:.2f} Redis round trips per request ({detail}; commands inside the apply script "
+              f"not counted, background threads included)")
+        for batch in (1, 10):
+            rate, capacity, bad = request_rate(port, pid, tokens, batch, seconds)
+            print(f"        {name}, batches of {batch:>2}: {rate:,.0f} requests/s ({rate * batch:,.0f} events/s) with "
+                  f"{len(tokens)} cameras on keep-alive connections; {capacity:,.0f} requests per CPU-second of the "
+                  f"server process{f'; {bad} non-200 answers' if bad else ''}; target >= 2,000 requests/s at batch 1")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10.0)
@@ -81,7 +207,8 @@ def main() -> None:
     ap.add_argument("--skip-small", action="store_true", help="skip the batch-1 and batch-10 request rates")
     a = ap.parse_args()
     mall_file = mall_with_zones(a.cameras, Path(tempfile.mkdtemp()) / "mall.yaml")
-    with stack(mall_file) as (redis_url, url):
+    info: dict = {}
+    with stack(mall_file, info=info, ingest=not a.skip_small) as (redis_url, url):
         r = redis.Redis.from_url(redis_url, decode_responses=True)
         ct = CameraTokens(r, Keys("b:"))
         import yaml
@@ -94,16 +221,8 @@ def main() -> None:
         print(f"ingest: {eps:,.0f} count events/s into one web process ({n:,} events, batches of 500, 4 client threads)")
         print(f"        raw Redis pipelined HINCRBY: {raw:,.0f} ops/s (same run, same server); target >= 5,000 events/s")
         # Per-request cost: a real camera sends a few events a second, so small batches are the common case.
-        # Round trips per camera request, from the code: 1 HGET (token) + 1 EVALSHA (validate-and-apply script).
-        for batch in (1, 10) if not a.skip_small else ():
-            before = int(r.info("stats")["total_commands_processed"])
-            eps, n, sent = throughput(url, dict(list(tokens.items())[20:40]), a.seconds / 2, batch=batch, workers=8)
-            cmds = int(r.info("stats")["total_commands_processed"]) - before
-            secs = a.seconds / 2
-            print(f"        batches of {batch:>3}: {sent / secs:,.0f} requests/s, {eps:,.0f} events/s "
-                  f"({cmds / max(sent, 1):.1f} Redis commands per request counting those inside the apply script, "
-                  f"background engines included); "
-                  f"beside batches of 500 above; target >= 2,000 requests/s at batch 1")
+        if not a.skip_small:
+            per_request(redis_url, info, url, dict(list(tokens.items())[20:24]), a.seconds / 2)
         r.flushdb()
         tokens = {c: ct.issue(c) for c in zone_of}
         lat = latency(url, tokens, zone_of, a.sockets, a.seconds)

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import redis
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 
 from core.mall.loader import load_mall
 from core.mall.schema import Mall
@@ -165,6 +166,16 @@ def _common(app: Flask, svc: Services) -> None:
         return resp
 
 
+class NoSessions(SessionInterface):
+    """No cookie sessions at all: opening Flask's signed-cookie session cost every camera request a serializer."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then uses a null session, which refuses writes
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def create_ingest_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
     """The camera-facing process: camera routes and health only, no Socket.IO server of its own.
 
@@ -184,6 +195,7 @@ def create_ingest_app(settings: Settings | None = None, mall: Mall | None = None
     app = _flask_app(settings)
     svc = build_services(settings, mall)
     app.extensions["services"] = svc
+    app.session_interface = NoSessions()  # cameras carry a bearer token, never a cookie
     socketio.init_app(app, async_mode=settings.async_mode, manage_session=False,  # emits go to the queue only
                       client_manager=SocketIOQueue(settings.redis_url, svc.keys.socketio_channel, write_only=True))
     _common(app, svc)

@@ -148,6 +148,8 @@ def main() -> int:
     base = Path(env["MALL_CONFIG"]) if env.get("MALL_CONFIG") else DEFAULT_MALL_FILE
     mall_file, clock = demo_mall(base, env.get("DEMO_START"), VAR_DIR / "demo")
     env.update(WEB_PORT=str(web_port), MALL_CONFIG=str(mall_file))
+    if not env.get("INGEST_PORT"):  # the camera-only process (the replayed clip's camera posts there)
+        env["INGEST_PORT"] = str(web_port + 1 if _port_free(web_port + 1) else free_port())
     env.setdefault("LATE_EVENT_HOURS", str(DEMO_LATE_EVENT_HOURS))
     if not env.get("KIOSK_CONTENT_DIR"):
         env["KIOSK_CONTENT_DIR"] = str(demo_content(VAR_DIR / "demo" / "content", keep))
@@ -163,7 +165,7 @@ def main() -> int:
     api_token_file = VAR_DIR / "demo" / "simulator_api_token"
     api_token_file.write_text(_issue_api_token(svc, "demo-simulator"))
     os.chmod(api_token_file, 0o600)
-    processes = ["web", "simulator"]
+    processes = ["web", "ingest", "simulator"]
     args = sim_args(env, api_token_file, mall_file)
     video = FOOTAGE if FOOTAGE.exists() else VTEST if VTEST.exists() else None
     if video is not None:
@@ -176,7 +178,8 @@ def main() -> int:
         "",
         f"  Kiosks:   {url}/kiosk/          (one page per zone, e.g. {url}/kiosk/tv-theatre-85)",
         f"  Manager:  {url}/manager         login: manager / {creds['manager']}   (staff / {creds['staff']})",
-        f"  Camera:   {'replaying ' + str(video) + ' as ' + DEMO_CAMERA if video else 'no footage found; simulator only'}",
+        f"  Camera:   {'replaying ' + str(video) + ' as ' + DEMO_CAMERA if video else 'no footage found; simulator only'}"
+        f"{'' if not video else ', posting to the camera-only process on port ' + env['INGEST_PORT']}",
         f"  Demo:     {env.get('SCENARIO', 'normal')}, {clock}, "
         f"{'previous state kept' if keep else 'clean state'}, {env.get('DEMO_HISTORY_DAYS', '7')} past days back-filled",
         "  Stop with Ctrl-C.",

@@ -63,6 +63,9 @@ class Settings:
     mall_file: str | None = field(default_factory=lambda: os.environ.get("MALL_CONFIG") or None)
     secret_key: str = field(default_factory=_secret_key)
     port: int = field(default_factory=lambda: _env_int("PORT", 5000))
+    # the camera-only process (`python -m server.ingest`): its port and request threads
+    ingest_port: int = field(default_factory=lambda: _env_int("INGEST_PORT", 5001))
+    ingest_threads: int = field(default_factory=lambda: _env_int("INGEST_THREADS", 4))
     async_mode: str = field(default_factory=lambda: os.environ.get("SOCKETIO_ASYNC_MODE", "threading"))
     message_queue: bool = field(default_factory=lambda: _env_bool("SOCKETIO_MESSAGE_QUEUE", True))
     max_batch_events: int = field(default_factory=lambda: _env_int("MAX_BATCH_EVENTS", 1000))
