@@ -7,7 +7,7 @@ import math
 import time
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from core.mall.schema import MALL_AREA, Camera, Mall
@@ -127,7 +127,7 @@ def create_blueprint(svc: Services) -> Blueprint:
             svc.live.mark_dirty(cam.area)
         body = BatchResult(applied=res.applied, duplicates=res.duplicates, high_water=res.high_water, max_seq=res.max_seq,
                            open_gaps=res.open_gaps, occupancy=res.occupancy, quarantined=res.quarantined)
-        return jsonify(body.model_dump())
+        return current_app.response_class(body.model_dump_json(), mimetype="application/json")
 
     @bp.get("/quarantine")
     @require_role("manager")
