@@ -103,9 +103,10 @@ def _small_targets(page) -> list:  # type: ignore[no-untyped-def]
         .filter(([, , w, h]) => w > 0 && h > 0 && (w < 48 || h < 48))""")
 
 
-def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    secret = enrol_kiosk(r, "t:", "targets", "fridges")  # enrolled: its "call staff" buttons are measured too
     for vp in (PORTRAIT, LANDSCAPE):
-        ctx, page, errors = open_kiosk(browser, ks.url, "fridges", vp, "?kiosk=targets")
+        ctx, page, errors = open_kiosk(browser, ks.url, "fridges", vp, f"?kiosk=targets#enrol={secret}")
         checked = 0
         for tab in ("products", "compare", "subsidy", "map", "help"):
             page.locator(f".k-tab[data-tab={tab}]").tap()
@@ -115,6 +116,9 @@ def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser,
                 page.locator(".compare-toggle").nth(1).tap()
                 page.locator(".k-tab[data-tab=compare]").tap()
                 expect(page.locator("#compare-table th[data-product]")).to_have_count(2)
+            if tab == "help":
+                expect(page.locator("button.reason")).to_have_count(4)
+                expect(page.locator("button.reason").first).to_be_visible()
             if tab == "subsidy":
                 page.locator("[data-cat=fridge]").tap()
                 page.locator("[data-class='1']").tap()
