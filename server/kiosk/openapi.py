@@ -51,7 +51,9 @@ def paths(mall: Mall, enrolment: bool) -> dict[str, Any]:
         "/api/v1/kiosk/checkout": {"get": operation(
             "Open counters and the expected checkout wait (the manager panel's very figure)", PUBLIC,
             ok(obj({"open_counters": INT, "open_ids": array(STR), "expected_wait_minutes": nullable(NUM),
-                    "wait_label": STR, "wait_basis": STR, "queue": nullable(NUM), "source": STR, "updated": nullable(TIME)},
+                    "wait_label": STR, "wait_basis": STR, "queue": nullable(NUM), "source": STR,
+                    "updated": {"anyOf": [TIME, {"type": "string", "description": "ISO 8601 (the engine's figure)"},
+                                          {"type": "null"}]}},
                    {"wait_label_zh": STR})))},
         "/api/v1/kiosk/subsidy": {"post": operation(
             "Trade-in subsidy of 1 to 20 items (price x the energy class's rate, capped per item)", PUBLIC,
@@ -95,7 +97,7 @@ def paths(mall: Mall, enrolment: bool) -> dict[str, Any]:
             "post": operation(
                 "Enrol (or re-enrol) a kiosk for a zone; the secret is shown only in this reply (manager)",
                 SESSION_WRITE, {**ok(obj({"kiosk": STR, "zone": STR, "secret": STR, "link": STR}), 201), **errors(422)},
-                body=json_body(obj({"kiosk": KIOSK_ID_SCHEMA, "zone": zone}))),
+                body=json_body(obj({"kiosk": {**KIOSK_ID_SCHEMA, "example": "k-fridges-2"}, "zone": zone}))),
         },
         "/api/v1/kiosks/{kiosk}/retire": {"post": operation(
             "Retire an enrolled kiosk: its secret stops working and it leaves the status (manager)", SESSION_WRITE,
