@@ -18,7 +18,7 @@ from server.ingest.tokens import ApiTokens, CameraTokens
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from server.store.keys import Keys
 from tests.conftest import ServerProcess, login, make_user
-from tests.helpers import enrol_kiosk
+from tests.helpers import enrol_kiosk, wait_for
 
 PREFIX = "fz:"
 CAM = "cam-fridges-1"
@@ -45,7 +45,22 @@ def _toml(value: object) -> str:
     return json.dumps(value)  # a JSON string or number is a TOML basic string or number
 
 
-def config(session: tuple[str, str], kiosk_secret: str, api: str, cam: str, rid: str) -> str:
+def capacity_alert(base: str, session: tuple[str, str]) -> str:
+    """An active alert to acknowledge: a manager sets the zone's occupancy to its capacity, a critical capacity
+    alert on the alert engine's next tick."""
+    cookies, headers = {"mall_session": session[0]}, {"X-CSRF-Token": session[1]}
+    capacity = next(z["capacity"] for z in requests.get(base + "/api/v1/mall", timeout=5).json()["zones"]
+                    if z["id"] == KIOSK_ZONE)
+    res = requests.post(base + f"/api/v1/zones/{KIOSK_ZONE}/occupancy", json={"occupancy": capacity, "reason": "full"},
+                        cookies=cookies, headers=headers, timeout=5)
+    assert res.status_code == 200, res.text
+    aid = f"capacity:{KIOSK_ZONE}"
+    wait_for(lambda: any(a["id"] == aid for a in requests.get(base + "/api/v1/manager/alerts", cookies=cookies,
+                                                               timeout=5).json()["active"]), what="the capacity alert")
+    return aid
+
+
+def config(session: tuple[str, str], kiosk_secret: str, api: str, cam: str, rid: str, alert: str) -> str:
     """schemathesis.toml: one credential per security scheme of the document."""
     cookie, csrf = session
     return f"""
@@ -57,6 +72,7 @@ enabled = false
 "path.camera_id" = {_toml(CAM)}  # a camera token is valid for its own camera only
 "path.kiosk" = "k-throwaway"  # the only path with a kiosk id is retire: it retires a throwaway kiosk
 "path.rid" = {_toml(rid)}  # an assistance request that exists, so ack and resolve get past 404
+"path.alert_id" = {_toml(alert)}  # likewise an active alert
 [auth.openapi.session]
 api_key = {_toml(cookie)}
 [auth.openapi.csrf]
@@ -125,12 +141,14 @@ def test_fuzzed_api_never_errors_and_matches_its_document(fuzz_server: ServerPro
     ask = {"zone": KIOSK_ZONE, "kiosk": KIOSK, "reason": "other"}
     rid = requests.post(base + "/api/v1/assist", json=ask, headers={"X-Kiosk-Token": kiosk_secret}, timeout=5).json()["id"]
     t0 = time.monotonic()
-    main = schemathesis(config(_session(base, r, "fuzz-manager", "manager"), kiosk_secret, api, cam, rid), fuzz_server,
+    manager = _session(base, r, "fuzz-manager", "manager")
+    alert = capacity_alert(base, manager)
+    main = schemathesis(config(manager, kiosk_secret, api, cam, rid, alert), fuzz_server,
                         tmp_path / "main", "--exclude-path-regex", DESTRUCTIVE)
     # Ending every session and changing the password would log the fuzzer's manager out: those two operations
     # run on their own with a throwaway staff login (after its first logout-all it answers 401, as documented).
-    spare = schemathesis(config(_session(base, r, "fuzz-throwaway", "staff"), kiosk_secret, api, cam, rid), fuzz_server,
-                         tmp_path / "spare", "--include-path-regex", DESTRUCTIVE)
+    spare = schemathesis(config(_session(base, r, "fuzz-throwaway", "staff"), kiosk_secret, api, cam, rid, alert),
+                         fuzz_server, tmp_path / "spare", "--include-path-regex", DESTRUCTIVE)
     wall = time.monotonic() - t0
     print(f"schemathesis: {main[0] + spare[0]} of {operations} operations, {main[1] + spare[1]} test cases, {wall:.0f} s")
     assert main[0] + spare[0] == operations, main[3][-3000:] + spare[3][-3000:]
