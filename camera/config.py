@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.mall.schema import Point, check_line
-from core.validation import first_error, read_yaml_or_json
+from core.validation import describe, read_yaml_or_json
 
 log = logging.getLogger(__name__)
 REMOVED_DETECTORS = ("ssdlite", "yolo_tiny", "hog", "bgsub")  # replaced by person-detection-0201 on OpenVINO
@@ -99,8 +99,7 @@ def parse(data: Any, source: str) -> NodeConfig:
     try:
         return NodeConfig.model_validate(data)
     except ValidationError as exc:
-        path, msg = first_error(exc)
-        raise ConfigError(f"{source}: {path or '(top level)'}: {msg}", path or None) from None
+        raise ConfigError(*describe(exc, source)) from None
 
 
 def load_file(path: str | Path) -> NodeConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,21 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first error, without pydantic's 'Value error, ' noise."""
     err = exc.errors()[0]
     return field_path(tuple(err["loc"])), err["msg"].removeprefix("Value error, ")
+
+
+CROSS_REF = re.compile(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*")  # a model validator's own path: "zones[3].floor: ..."
+
+
+def describe(exc: ValidationError, source: str) -> tuple[str, str | None]:
+    """("source: field: problem (and N more)", field path or None for the whole document) of a failed
+    validation, so every config file and CLI names the field the same way.  An error raised by a model-level
+    validator has no location of its own; when its message starts with a field path, that path is the field."""
+    loc, msg = first_error(exc)
+    head = msg.split(": ", 1)[0]
+    if not loc and ": " in msg and CROSS_REF.fullmatch(head):
+        loc, msg = msg.split(": ", 1)
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{source}: {loc or '(top level)'}: {msg}{more}", loc or None
 
 
 def read_yaml_or_json(path: Path, label: str) -> Any:

@@ -89,11 +89,11 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     """Build one web process. Servers pass `background=True` to start the publisher, watcher and staffing threads;
     the `flask` CLI builds the app without them."""
     from server import cli
+    from server.api_doc.document import create_blueprint as openapi_bp
     from server.assist.api import create_blueprint as assist_bp
     from server.auth.views import create_blueprint as auth_bp
     from server.checkout.api import create_blueprint as checkout_bp
     from server.ingest.api import create_blueprint as ingest_bp
-    from server.ingest.openapi import bp as openapi_bp
     from server.kiosk.api import create_blueprint as kiosk_bp
     from server.kiosk.enrol_api import create_blueprint as kiosk_enrol_bp
     from server.live.events import register_socket_events
@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
     )
     register_socket_events(socketio, svc)
     _common(app, svc)
-    app.register_blueprint(openapi_bp)
+    app.register_blueprint(openapi_bp(svc))
     for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, checkout_bp, manager_bp, kiosk_bp, kiosk_enrol_bp, assist_bp):
         app.register_blueprint(make(svc))
     cli.register(app, svc)

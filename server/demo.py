@@ -121,6 +121,43 @@ def demo_content(where: Path, keep: bool) -> Path:
     return where
 
 
+def enrol_demo_kiosks(svc, out: Path, base_url: str, keep: bool) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """One enrolled kiosk per zone (`<zone>-k1`); returns zone → the link to open once on that kiosk's device.
+
+    The links are also written to `out/kiosk_links.txt` (git-ignored, 0600). With DEMO_KEEP=1 a kiosk whose saved
+    secret is still enrolled keeps it, so devices already set up keep working; otherwise it is enrolled afresh."""
+    import json
+
+    from server.kiosk.enrol import KioskEnrolment
+    from server.kiosk.enrol_api import enrol_link
+
+    enrolment = KioskEnrolment(svc.redis, svc.keys, svc.mall)
+    saved_file = out / "kiosk_secrets.json"
+    saved = json.loads(saved_file.read_text()) if keep and saved_file.exists() else {}
+    secrets, links = {}, {}
+    for zone in svc.mall.zones:
+        kiosk = f"{zone.id}-k1"
+        who = enrolment.kiosk_for(saved.get(kiosk))
+        secret = saved[kiosk] if who is not None and who.kiosk == kiosk and who.zone == zone.id \
+            else enrolment.enrol(kiosk, zone.id, by="demo")
+        secrets[kiosk] = secret
+        links[zone.id] = base_url + enrol_link(zone.id, kiosk, secret)
+    out.mkdir(parents=True, exist_ok=True)
+    for path, text in ((saved_file, json.dumps(secrets, indent=1)),
+                       (out / "kiosk_links.txt", "".join(f"{z}\t{link}\n" for z, link in links.items()))):
+        path.write_text(text)
+        os.chmod(path, 0o600)
+    return links
+
+
+def kiosk_banner(links: dict[str, str], out: Path) -> list[str]:
+    """The banner's kiosk block: every demo kiosk's enrolment link (a plain /kiosk/<zone> is read-only)."""
+    width = max((len(z) for z in links), default=0)
+    return ["  Kiosk enrolment links (open one once on each kiosk device; a plain /kiosk/<zone> is read-only,",
+            f"  without 'call staff'; the same list is in {out / 'kiosk_links.txt'}):",
+            *(f"    {z:<{width}}  {link}" for z, link in links.items())]
+
+
 def sim_args(env: dict[str, str], api_token_file: Path, mall_file: Path) -> list[str]:
     args = ["--mall", str(mall_file), "--api-token-file", str(api_token_file),
             "--scenario", env.get("SCENARIO", "normal"), "--scale", env.get("DEMO_SCALE", "1.0"),
@@ -174,9 +211,12 @@ def main() -> int:
         processes.append("camera")
     env["SIM_ARGS"] = " ".join(args)
     url = f"http://127.0.0.1:{web_port}"
+    links = enrol_demo_kiosks(svc, VAR_DIR / "demo", url, keep)
     print("\n".join([
         "",
-        f"  Kiosks:   {url}/kiosk/          (one page per zone, e.g. {url}/kiosk/tv-theatre-85)",
+        *kiosk_banner(links, VAR_DIR / "demo"),
+        "",
+        f"  Kiosks:   {url}/kiosk/          (one page per zone, read-only until enrolled: use a link above)",
         f"  Manager:  {url}/manager         login: manager / {creds['manager']}   (staff / {creds['staff']})",
         f"  Camera:   {'replaying ' + str(video) + ' as ' + DEMO_CAMERA if video else 'no footage found; simulator only'}"
         f"{'' if not video else ', posting to the camera-only process on port ' + env['INGEST_PORT']}",

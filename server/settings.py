@@ -88,6 +88,7 @@ class Settings:
     plausible_people_per_event: int = field(default_factory=lambda: _env_int("PLAUSIBLE_PEOPLE_PER_EVENT", 1000))
     plausible_people_per_camera_minute: int = field(default_factory=lambda: _env_int("PLAUSIBLE_PEOPLE_PER_CAMERA_MINUTE", 1500))
     plausible_occupancy_factor: float = field(default_factory=lambda: _env_float("PLAUSIBLE_OCCUPANCY_FACTOR", 3.0))
-    # kiosk enrolment (server/kiosk/enrol.py): 1 = only enrolled kiosks send heartbeats, engagement and assistance
-    kiosk_enrolment: bool = field(default_factory=lambda: _env_bool("KIOSK_ENROLMENT", False))
+    # kiosk enrolment (server/kiosk/enrol.py), on by default: only enrolled kiosks send heartbeats, engagement and
+    # assistance requests; KIOSK_ENROLMENT=0 is an explicit opt-out for a lab where anyone may act as a kiosk
+    kiosk_enrolment: bool = field(default_factory=lambda: _env_bool("KIOSK_ENROLMENT", True))
     assist_global_per_minute: int = field(default_factory=lambda: _env_int("ASSIST_GLOBAL_PER_MINUTE", 120))

@@ -87,6 +87,15 @@ def server(redis_url: str) -> Iterator[ServerProcess]:
     s.kill()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One real Chromium for a test module; each test opens its own context (tests/browser.py `open_page`)."""
+    from tests.browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def live(server: ServerProcess, r: redis.Redis) -> ServerProcess:
     """The session's server with an empty Redis."""

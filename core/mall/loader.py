@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from core.mall.schema import Mall
-from core.validation import first_error, read_yaml_or_json
+from core.validation import describe, read_yaml_or_json
 
 DEFAULT_MALL_FILE = Path(__file__).with_name("default_mall.yaml")
 
@@ -28,11 +27,4 @@ def load_mall(path: str | Path | None = None) -> Mall:
     try:
         return Mall.model_validate(data)
     except ValidationError as exc:
-        loc, msg = first_error(exc)
-        loc = loc or "(top level)"
-        # Cross-reference errors carry their own path at the start of the message.
-        head = msg.split(": ", 1)[0]
-        if loc == "(top level)" and ": " in msg and re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*", head):
-            loc, msg = msg.split(": ", 1)
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise MallConfigError(f"{p}: {loc}: {msg}{more}") from None
+        raise MallConfigError(describe(exc, str(p))[0]) from None

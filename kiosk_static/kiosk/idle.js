@@ -15,6 +15,7 @@ export function endSession() { if (sessionStart !== null) { eng.session_ms += Da
 export function flush() {
   const body = { zone: zoneId, sessions: eng.sessions, session_ms: eng.session_ms, taps: eng.taps };
   if (!body.sessions && !body.session_ms && !Object.keys(body.taps).length) return;
+  if (st.enrolled === false) { eng.sessions = 0; eng.session_ms = 0; eng.taps = {}; return; }  // only enrolled kiosks report
   eng.sessions = 0; eng.session_ms = 0; eng.taps = {};
   fetch("/api/v1/kiosk/engagement", { method: "POST", headers: { "Content-Type": "application/json", ...kioskHeaders() }, body: JSON.stringify(body), keepalive: true })
     .then((r) => { if (!r.ok && r.status >= 500) throw new Error(r.status); })

@@ -28,8 +28,14 @@ async function refreshCheckout() {
   try { st.checkout = await getJSON("/api/v1/kiosk/checkout"); renderCheckout(); } catch (e) { /* offline: keep the last figures */ }
 }
 
+/* The server says whether this kiosk is enrolled (its socket subscribe and heartbeats, or a refused request); an
+   unenrolled kiosk shows the zone read-only: no "call staff" buttons, a note saying why. */
+function setEnrolled(yes) { if (st.enrolled !== yes) { st.enrolled = yes; renderAssist(); } }
+const notEnrolled = (ack) => !!ack && ack.error === "kiosk_not_enrolled";
+
 let assistRetryAt = 0; // set only from the server's 429 Retry-After (request still open, or the hourly cap)
 export async function callStaff(reason) {
+  if (st.enrolled === false) return;
   st.assistNote = "";
   const wait = Math.ceil((assistRetryAt - Date.now()) / 1000);
   if (wait > 0) { st.assistNote = t("too_soon")(wait); renderAssist(); return; }
@@ -44,6 +50,7 @@ export async function callStaff(reason) {
       try { body = await r.json(); } catch (e) { /* no body */ }
       st.assistNote = body && body.error === "already_open" ? t("st_sent") : t("too_soon")(ra);
     }
+    else if (r.status === 401) { setEnrolled(false); }
     else { st.assistNote = t("send_failed"); }
   } catch (e) { st.assistNote = t("send_failed"); }
   renderAssist();
@@ -54,11 +61,15 @@ export async function callStaff(reason) {
 export function connectLive() {
   let first = true;
   const setConn = (state) => { if (st.conn !== state) { st.conn = state; renderConn(); } };
-  const beat = (s) => s.timeout(PROBE_TIMEOUT_MS).emit("kiosk_heartbeat", { kiosk: KIOSK, zone: zoneId, version: VERSION }, (err) => {
+  const beat = (s) => s.timeout(PROBE_TIMEOUT_MS).emit("kiosk_heartbeat", { kiosk: KIOSK, zone: zoneId, version: VERSION }, (err, ack) => {
     if (s.connected) setConn(err ? "stale" : "live");
+    if (notEnrolled(ack)) setEnrolled(false);  // retired while connected: the answer still proves the server is there
   });
   const socket = connect((s) => {
-    s.emit("subscribe", { zone: zoneId, kiosk: KIOSK });
+    s.emit("subscribe", { zone: zoneId, kiosk: KIOSK }, (ack) => {
+      if (notEnrolled(ack)) { setEnrolled(false); s.emit("subscribe", { zone: zoneId }); }  // the zone stays live
+      else if (ack && ack.ok) setEnrolled(true);
+    });
     beat(s);
     if (!first) { refreshContent(); }
     first = false;

@@ -211,10 +211,13 @@ export function pickDest(id) {
 }
 export function renderAssist() {
   const box = $("assist");
-  const a = st.assist;
-  box.dataset.state = a ? a.state : "none";
-  $("assist-state").textContent = st.assistNote || (a ? t("st_" + a.state) : "");
-  $("assist-by").textContent = a && a.by_name ? (a.state === "resolved" ? t("by_done")(a.by_name) : t("by")(a.by_name)) : "";
+  const readOnly = st.enrolled === false;  // an unenrolled kiosk cannot call staff: say so instead of failing silently
+  const a = readOnly ? null : st.assist;
+  $("reasons").hidden = readOnly;
+  $("help-hint").hidden = readOnly;
+  box.dataset.state = readOnly ? "not_enrolled" : a ? a.state : "none";
+  $("assist-state").textContent = readOnly ? t("not_enrolled") : st.assistNote || (a ? t("st_" + a.state) : "");
+  $("assist-by").textContent = readOnly ? t("not_enrolled_how") : a && a.by_name ? (a.state === "resolved" ? t("by_done")(a.by_name) : t("by")(a.by_name)) : "";
   for (const b of document.querySelectorAll("button.reason")) b.disabled = !!(a && a.state !== "resolved");
 }
 function renderAll() {

@@ -42,9 +42,11 @@ export const KIOSK_SECRET = kioskSecret();
 export const kioskHeaders = () => (KIOSK_SECRET ? { "X-Kiosk-Token": KIOSK_SECRET } : {});
 
 /* mall, zones (by id), me (this zone), content, map (the wayfinding map), coZone (the checkout zone): set at start.
-   crowd, zoneLive, checkout, assist: live; conn: connecting | live | stale | reconnecting | offline. compareSel, sub, assistNote, tab: what the shopper did (reset when idle). */
+   crowd, zoneLive, checkout, assist: live; conn: connecting | live | stale | reconnecting | offline; enrolled: null
+   until the server answers, then whether this kiosk may call staff and send heartbeats and engagement (false: the
+   page is read-only). compareSel, sub, assistNote, tab: what the shopper did (reset when idle). */
 export const st = {
   mall: null, zones: {}, me: null, content: null, map: null, coZone: null,
-  crowd: {}, zoneLive: null, checkout: null, assist: null, assistNote: "", conn: "connecting",
+  crowd: {}, zoneLive: null, checkout: null, assist: null, assistNote: "", conn: "connecting", enrolled: null,
   compareSel: [], sub: { category: null, cls: null, price: "" }, tab: "products",
 };

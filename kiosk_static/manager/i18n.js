@@ -55,6 +55,20 @@ const ZH = {
   "no suggestion yet": "暂无建议", "This opens {n} counters at once. Go ahead?": "将一次开放 {n} 个收银台，确定吗？",
   "This closes {n} counters at once. Go ahead?": "将一次关闭 {n} 个收银台，确定吗？", "Not accepted: {why}": "未接受：{why}",
   "Accept failed: {why}": "接受失败：{why}", "Say why the suggestion is dismissed.": "请说明驳回建议的原因。", "Dismiss failed: {why}": "驳回失败：{why}",
+  // kiosks card (kiosks.js); the two server messages are its 422 details for the kiosk and zone fields
+  "Kiosk": "自助屏", "Enrolled": "登记时间", "Last heartbeat": "最近心跳", "Action": "操作", "Kiosk ID": "自助屏编号",
+  "Enrol kiosk": "登记自助屏", "Enrolment link": "登记链接", "Copy": "复制", "Copied": "已复制", "Done": "完成", "Choose a zone": "选择体验区",
+  "never": "从未上报", "Retire": "停用", "No kiosk enrolled yet": "尚未登记任何自助屏", "{on} of {all} online": "{all} 台中 {on} 台在线",
+  "Only enrolled kiosks can call staff and report heartbeats.": "只有已登记的自助屏可以呼叫店员和上报心跳。",
+  "Enrolment is switched off on this server (KIOSK_ENROLMENT=0): any browser may act as a kiosk.":
+    "此服务器已关闭自助屏登记（KIOSK_ENROLMENT=0）：任何浏览器都可充当自助屏。",
+  "Kiosk {kiosk} is already enrolled. Enrolling it again replaces its secret: the device must open the new link. Go ahead?":
+    "自助屏 {kiosk} 已登记。重新登记会更换其密钥，设备须打开新的链接。确定吗？",
+  "Open this link once on kiosk {kiosk} ({zone}); it is shown only now:": "请在自助屏 {kiosk}（{zone}）上打开一次此链接；链接只显示这一次：",
+  "Retire kiosk {kiosk}? Its secret stops working at once; it can be enrolled again later.": "停用自助屏 {kiosk}？其密钥立即失效；以后可以重新登记。",
+  "Kiosk {kiosk} retired": "自助屏 {kiosk} 已停用",
+  "kiosk must match ^[a-z0-9-]{1,64}$": "编号只能用小写字母、数字和连字符，1–64 个字符",
+  "zone must be the id of a zone of this mall": "请选择本商场的一个体验区",
   };
 
 function initial() {

@@ -7,6 +7,7 @@ import * as MgrMap from "/static/manager/map.js";
 import * as MgrPanels from "/static/manager/panels.js";
 import { wireReport } from "/static/manager/report.js";
 import "/static/manager/content.js";  // the kiosk content card starts itself once the page is ready
+import "/static/manager/kiosks.js";  // the kiosks card (enrol, retire) starts itself once the page is ready
 import { alertText, applyStatic, category, lang, mallOffset, mallTime, name, onLangChange, setLang, t } from "/static/manager/i18n.js";
 
 const $ = (id) => document.getElementById(id);

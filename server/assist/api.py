@@ -16,7 +16,7 @@ import time
 
 from flask import Blueprint, jsonify, request
 
-from server.assist.store import REASONS, elapsed
+from server.assist.store import check_request, elapsed
 from server.auth import current_user, require_role
 from server.errors import ApiError
 from server.kiosk.enrol import KioskEnrolment
@@ -47,10 +47,7 @@ def create_blueprint(svc: Services) -> Blueprint:
         zone, kiosk, reason = body.get("zone"), body.get("kiosk"), body.get("reason")
         if not isinstance(zone, str) or svc.mall.zone(zone) is None:
             raise ApiError(400, "invalid", "zone must be the id of a zone of this mall", "zone")
-        if not isinstance(kiosk, str):
-            raise ApiError(400, "invalid", "kiosk is required: ^[a-z0-9-]{1,64}$", "kiosk")
-        if not isinstance(reason, str) or reason not in REASONS:
-            raise ApiError(400, "invalid", "reason must be one of " + ", ".join(REASONS), "reason")
+        check_request(kiosk, reason)
         if enrolment is not None:  # only enrolled kiosks, each for its own zone
             enrolment.require_http(request, kiosk, zone)
         _global_limit()

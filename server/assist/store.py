@@ -104,6 +104,14 @@ def elapsed(req: dict[str, Any], now: float) -> dict[str, float | None]:
             "ack_seconds": round(ack - req["created"], 1) if ack is not None else None}
 
 
+def check_request(kiosk: Any, reason: Any) -> None:
+    """The kiosk id and reason of a new request are well formed (checked before the kiosk's secret is)."""
+    if not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk):
+        raise AssistError(400, "invalid", "kiosk must match ^[a-z0-9-]{1,64}$", "kiosk")
+    if not isinstance(reason, str) or reason not in REASONS:
+        raise AssistError(400, "invalid", "reason must be one of " + ", ".join(REASONS), "reason")
+
+
 class AssistStore:
     def __init__(self, r: redis.Redis, keys: Keys, max_per_hour: int = MAX_PER_HOUR) -> None:
         self.r, self.keys, self.max_per_hour = r, keys, int(max_per_hour)
@@ -112,10 +120,7 @@ class AssistStore:
         self._req_prefix = keys.assist_request("")
 
     def create(self, zone: str, kiosk: str, reason: str, now: float | None = None) -> dict[str, Any]:
-        if not isinstance(kiosk, str) or not KIOSK_ID.match(kiosk):
-            raise AssistError(400, "invalid", "kiosk must match ^[a-z0-9-]{1,64}$", "kiosk")
-        if reason not in REASONS:
-            raise AssistError(400, "invalid", "reason must be one of " + ", ".join(REASONS), "reason")
+        check_request(kiosk, reason)
         now = time.time() if now is None else now
         k = self.keys
         code, rid, wait_ms = self._create(

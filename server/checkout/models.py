@@ -1,8 +1,27 @@
-"""Bodies of the transactions feed; the OpenAPI document is generated from them."""
+"""Bodies of the transactions feed and the feed's part of the OpenAPI document (generated from them)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from server.api_doc.parts import (
+    API,
+    BOOL,
+    INT,
+    NUM,
+    SESSION,
+    STR,
+    array,
+    errors,
+    json_body,
+    model_schemas,
+    nullable,
+    obj,
+    ok,
+    operation,
+    query,
+    ref,
+)
 
 MAX_RECORDS = 1000
 MAX_TRANSACTIONS_PER_MINUTE = 1000
@@ -33,16 +52,25 @@ class TransactionsResult(Strict):
     replaced: int = Field(description="Records that corrected an earlier value for the same counter and minute.")
 
 
-def openapi_paths(ref: str, errors: dict, ok: dict) -> dict:
-    """The feed's entry in the OpenAPI document (ref: schema reference template)."""
+def openapi_schemas() -> dict:
+    return model_schemas([TransactionsBatch, TransactionsResult])
+
+
+def openapi_paths() -> dict:
+    """The feed's entries in the OpenAPI document: the POS feed (API token) and forecast vs actual (login)."""
+    bin_ = obj({"start": STR, "checkout_entries": INT, "forecast": nullable(NUM), "transactions": nullable(INT)})
     return {
-        "/api/v1/checkout/transactions": {"post": {
-            "summary": "Checkout transactions per counter per minute (idempotent by counter and minute)",
-            "description": "Re-sending a record is a duplicate; a different value for the same counter and minute "
-                           "replaces it. Minutes older than 14 days or in the future are refused.",
-            "security": [{"apiToken": []}],
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": ref.format(model="TransactionsBatch")}}}},
-            "responses": {**ok, **errors},
-        }},
+        "/api/v1/checkout/transactions": {
+            "post": operation(
+                "Checkout transactions per counter per minute (idempotent by counter and minute)", API,
+                {**ok(ref("TransactionsResult")), **errors(415, 422)}, body=json_body(ref("TransactionsBatch")),
+                description="Re-sending a record is a duplicate; a different value for the same counter and minute "
+                            "replaces it. Minutes older than 14 days or in the future are refused."),
+            "get": operation(
+                "Checkout arrivals the engine forecast against transactions, in 15-minute bins (manager or staff)",
+                SESSION, {**ok(obj({"bin_minutes": INT, "bins": array(bin_), "feed": BOOL, "note": STR, "note_zh": STR})),
+                          **errors(400)},
+                [query("minutes", {"type": "integer", "minimum": 15, "maximum": 1440, "default": 180},
+                       "How far back, in minutes")]),
+        },
     }

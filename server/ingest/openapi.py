@@ -1,106 +1,72 @@
-"""The OpenAPI 3.1 document, built from the same pydantic models that validate requests."""
+"""The ingest routes' entries in the OpenAPI document: camera writes and reads, quarantine, occupancy corrections."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
-from pydantic import BaseModel
-
+from core.mall.schema import Mall
 from core.wire import Batch, BatchResult, ErrorBody, Heartbeat
-from server.checkout.models import TransactionsBatch, TransactionsResult, openapi_paths
+from server.api_doc.parts import (
+    BOOL,
+    CAMERA,
+    INT,
+    NUM,
+    SESSION,
+    SESSION_WRITE,
+    STR,
+    TIME,
+    Schema,
+    array,
+    errors,
+    json_body,
+    map_of,
+    model_schemas,
+    nullable,
+    obj,
+    ok,
+    operation,
+    path_param,
+    ref,
+)
 from server.ingest.models import CameraConfig, CameraStatus, Ok
 
-bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
-REF = "#/components/schemas/{model}"
-
-
-def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for m in models:
-        s = m.model_json_schema(ref_template=REF, by_alias=True, mode="validation")
-        out.update(s.pop("$defs", {}))
-        out[m.__name__] = s
-    return out
+def schemas() -> dict[str, Schema]:
+    return model_schemas([Batch, BatchResult, Heartbeat, Ok, ErrorBody, CameraConfig, CameraStatus])
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    body = {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}
-    return {str(c): {"description": "error", "content": body} for c in codes}
-
-
-def _ok(model: str, description: str = "OK") -> dict[str, Any]:
-    return {"200": {"description": description, "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}}
-
-
-CAMERA_PARAM = {"name": "camera_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
-
-
-def build_document() -> dict[str, Any]:
-    schemas = _schemas([Batch, BatchResult, Heartbeat, Ok, ErrorBody, CameraConfig, CameraStatus,
-                        TransactionsBatch, TransactionsResult])
-    schemas["PublicZone"] = {
-        "type": "object",
-        "required": ["zone", "occupancy", "capacity", "pct", "level"],
-        "properties": {
-            "zone": {"type": "string"}, "occupancy": {"type": "integer", "minimum": 0},
-            "capacity": {"type": "integer"}, "pct": {"type": "number"},
-            "level": {"type": "string", "enum": ["quiet", "moderate", "busy", "full"]},
-        },
-    }
-    schemas["ZoneList"] = {"type": "object", "required": ["zones"],
-                           "properties": {"zones": {"type": "array", "items": {"$ref": REF.format(model="PublicZone")}}}}
-    camera_security = [{"cameraToken": []}]
+def paths(mall: Mall) -> dict[str, Any]:
+    camera = path_param("camera_id", {"type": "string", "minLength": 1, "maxLength": 64,
+                                      "enum": [c.id for c in mall.cameras]}, "A camera of the mall config")
+    area = path_param("zone_id", {"type": "string", "enum": mall.area_ids}, "A zone id, or 'mall' for the whole mall")
+    parsed = errors(415, 422)  # bodies validated by the pydantic models: 415 not JSON, 422 a bad field
     return {
-        "openapi": "3.1.0",
-        "info": {"title": "Mall live counts API", "version": "1.0.0",
-                 "description": "Camera ingest and public read endpoints. Errors are {error, detail, field}."},
-        "servers": [{"url": "/"}],
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {
-                "cameraToken": {"type": "http", "scheme": "bearer", "description": "Per-camera token from 'flask cameras add'"},
-                "apiToken": {"type": "http", "scheme": "bearer", "description": "API token from 'flask api-tokens add NAME'"},
-                "session": {"type": "apiKey", "in": "cookie", "name": "mall_session"},
-            },
-        },
-        "paths": {
-            "/api/v1/cameras/{camera_id}/events": {"post": {
-                "summary": "Apply a batch of count events (atomic, idempotent by seq)",
-                "parameters": [CAMERA_PARAM], "security": camera_security,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="Batch")}}}},
-                "responses": {**_ok("BatchResult"), **_errors(400, 401, 403, 413, 415, 422)},
-            }},
-            "/api/v1/cameras/{camera_id}/heartbeat": {"post": {
-                "summary": "Camera health: fps, dropped frames, spool depth, version",
-                "parameters": [CAMERA_PARAM], "security": camera_security,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="Heartbeat")}}}},
-                "responses": {**_ok("Ok"), **_errors(400, 401, 403, 413, 415, 422)},
-            }},
-            "/api/v1/cameras/{camera_id}/config": {"get": {
-                "summary": "The camera's counting line and detector",
-                "parameters": [CAMERA_PARAM], "security": camera_security,
-                "responses": {**_ok("CameraConfig"), **_errors(401, 403)},
-            }},
-            "/api/v1/cameras/{camera_id}/status": {"get": {
-                "summary": "Sequence state (high-water mark, open gaps, gap log) and last heartbeat",
-                "parameters": [CAMERA_PARAM], "security": [*camera_security, {"session": []}],
-                "responses": {**_ok("CameraStatus"), **_errors(401, 403, 404)},
-            }},
-            "/api/v1/zones": {"get": {
-                "summary": "Public crowd level of every zone", "security": [],
-                "responses": _ok("ZoneList"),
-            }},
-            "/healthz": {"get": {"summary": "Liveness", "security": [], "responses": _ok("Ok")}},
-            **openapi_paths(REF, _errors(400, 401, 413, 415, 422), _ok("TransactionsResult")),
+        "/api/v1/cameras/{camera_id}/events": {"post": operation(
+            "Apply a batch of count events (atomic, idempotent by seq)", CAMERA,
+            {**ok(ref("BatchResult")), **parsed}, [camera], json_body(ref("Batch")))},
+        "/api/v1/cameras/{camera_id}/heartbeat": {"post": operation(
+            "Camera health: fps, dropped frames, spool depth, version", CAMERA,
+            {**ok(ref("Ok")), **parsed}, [camera], json_body(ref("Heartbeat")))},
+        "/api/v1/cameras/{camera_id}/config": {"get": operation(
+            "The camera's counting line and detector", CAMERA, ok(ref("CameraConfig")), [camera])},
+        "/api/v1/cameras/{camera_id}/status": {"get": operation(
+            "Sequence state (high-water mark, open gaps, gap log) and last heartbeat: the camera or a manager",
+            [*CAMERA, *SESSION], ok(ref("CameraStatus")), [camera])},
+        "/api/v1/quarantine": {"get": operation(
+            "Camera events held back as implausible (newest first) and the limits in force (manager)", SESSION,
+            ok(obj({"events": array({"type": "object"}),
+                    "limits": map_of(obj({"people_per_event": INT, "people_per_minute": INT, "occupancy": INT}))})))},
+        "/api/v1/zones/{zone_id}/occupancy": {"post": operation(
+            "A manager sets a zone's (or the mall's) occupancy; recorded as a correction", SESSION_WRITE,
+            {**ok(obj({"zone": STR, "before": INT, "after": INT, "reason": STR})), **errors(422)}, [area],
+            json_body(obj({"occupancy": {"type": "integer", "minimum": 0}, "reason": {"type": "string", "minLength": 1,
+                                                                                     "maxLength": 200}}))),
         },
     }
 
 
-_DOC = build_document()
 
-
-@bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
-    return jsonify(_DOC)
+def camera_summary() -> dict[str, Any]:
+    """One camera in the manager's camera list (server.live.payloads.camera_summaries)."""
+    return obj({"camera": STR, "online": BOOL, "last_seen": nullable(TIME), "fps": nullable(NUM),
+                "spool_depth": nullable(INT), "open_gaps": INT})

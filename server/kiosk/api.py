@@ -65,10 +65,10 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     @bp.post("/api/v1/kiosk/heartbeat")
     def heartbeat():  # type: ignore[no-untyped-def]
-        body = _json_body()
+        kiosk, zone, version = svc.kiosks.parse(_json_body())
         if enrolment is not None:  # only enrolled kiosks: no offline alerts for invented ones
-            enrolment.require_http(request, body.get("kiosk"), body.get("zone"))
-        rec = svc.kiosks.beat_from(body)
+            enrolment.require_http(request, kiosk, zone)
+        rec = svc.kiosks.beat(kiosk, zone, version)
         return jsonify({"ok": True, **rec})
 
     @bp.get("/api/v1/kiosk/status")

@@ -27,7 +27,8 @@ HEADER = "X-Kiosk-Token"
 PREFIX = "kio_"
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
+    """What is stored of a secret (and what a socket keeps of it)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -49,7 +50,7 @@ class KioskEnrolment:
             raise ApiError(422, "invalid", "zone must be the id of a zone of this mall", "zone")
         secret = PREFIX + secrets.token_urlsafe(24)
         old = self.r.hget(self.keys.kiosk_enrolled, kiosk)
-        rec = {"zone": zone, "hash": _digest(secret), "enrolled_at": time.time(), "by": by}
+        rec = {"zone": zone, "hash": digest(secret), "enrolled_at": time.time(), "by": by}
         pipe = self.r.pipeline(transaction=True)
         if old:
             pipe.hdel(self.keys.kiosk_secrets, json.loads(old)["hash"])
@@ -79,7 +80,12 @@ class KioskEnrolment:
     def kiosk_for(self, secret: str | None) -> EnrolledKiosk | None:
         if not isinstance(secret, str) or not secret.startswith(PREFIX) or len(secret) > 100:
             return None
-        kiosk = self.r.hget(self.keys.kiosk_secrets, _digest(secret))
+        return self.kiosk_for_digest(digest(secret))
+
+    def kiosk_for_digest(self, hashed: str | None) -> EnrolledKiosk | None:
+        """The kiosk a secret's hash still belongs to: a socket keeps the hash, not the secret, and asks again on
+        every heartbeat, so retiring or re-enrolling a kiosk cuts off a socket that is already connected."""
+        kiosk = self.r.hget(self.keys.kiosk_secrets, hashed) if hashed else None
         if not kiosk:
             return None
         raw = self.r.hget(self.keys.kiosk_enrolled, kiosk)

@@ -25,6 +25,10 @@ class KioskRegistry:
 
     def beat_from(self, data: Any) -> dict[str, Any]:
         """Validate and store a heartbeat body (HTTP or Socket.IO); ApiError names the bad field."""
+        return self.beat(*self.parse(data))
+
+    def parse(self, data: Any) -> tuple[str, str, str]:
+        """(kiosk, zone, version) of a well-formed heartbeat body, checked before the kiosk's secret is."""
         if not isinstance(data, dict):
             raise ApiError(400, "invalid", "send {kiosk, zone, version}", "body")
         kiosk = data.get("kiosk")
@@ -36,7 +40,7 @@ class KioskRegistry:
         version = data.get("version", "")
         if not isinstance(version, str) or (version and not VERSION.match(version)):
             raise ApiError(400, "invalid", "version must match ^[A-Za-z0-9._-]{1,32}$", "version")
-        return self.beat(kiosk, zone, version)
+        return kiosk, zone, version
 
     def beat(self, kiosk: str, zone: str, version: str = "", now: float | None = None) -> dict[str, Any]:
         rec = {"zone": zone, "ts": time.time() if now is None else now, "version": version}

@@ -10,7 +10,7 @@ from flask_socketio import SocketIO, join_room
 from server.auth.guard import current_user
 from server.auth.sessions import Sessions
 from server.errors import ApiError
-from server.kiosk.enrol import KioskEnrolment
+from server.kiosk.enrol import KioskEnrolment, digest
 from server.kiosk.registry import KIOSK_ID
 from server.live.notify import CROWD, MANAGERS, STAFF, kiosk_room, zone_room
 from server.live.payloads import camera_summaries, manager_zone, public_zone
@@ -30,15 +30,19 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
         return user
 
     def _own_kiosk(kiosk: str) -> bool:
-        """With enrolment on, a socket speaks for a kiosk only if it connected with that kiosk's secret."""
-        return enrolment is None or session.get("kiosk") == kiosk
+        """With enrolment on, a socket speaks for a kiosk only if it connected with that kiosk's secret and the
+        secret is still enrolled now (a retired kiosk's open socket is cut off at its next heartbeat)."""
+        if enrolment is None:
+            return True
+        who = enrolment.kiosk_for_digest(session.get("kiosk_digest"))
+        return who is not None and who.kiosk == kiosk
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> None:
         svc.metrics.sockets.inc()
         if enrolment is not None:
-            who = enrolment.kiosk_for(auth.get("kiosk_token") if isinstance(auth, dict) else None)
-            session["kiosk"] = who.kiosk if who else None
+            secret = auth.get("kiosk_token") if isinstance(auth, dict) else None
+            session["kiosk_digest"] = digest(secret) if enrolment.kiosk_for(secret) else None
 
     @socketio.on("disconnect")
     def _disconnect(*_: Any) -> None:
@@ -73,12 +77,13 @@ def register_socket_events(socketio: SocketIO, svc: Services) -> None:
 
     @socketio.on("kiosk_heartbeat")
     def _kiosk_heartbeat(data: Any = None) -> dict[str, Any]:
-        if not _own_kiosk(data.get("kiosk") if isinstance(data, dict) else None):  # type: ignore[arg-type]
-            return {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
         try:
-            rec = svc.kiosks.beat_from(data)
+            kiosk, zone, version = svc.kiosks.parse(data)
         except ApiError as exc:
             return {"ok": False, "error": exc.error, "field": exc.field}
+        if not _own_kiosk(kiosk):
+            return {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
+        rec = svc.kiosks.beat(kiosk, zone, version)
         return {"ok": True, "ts": rec["ts"]}
 
     @socketio.on("set_counter")

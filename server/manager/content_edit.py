@@ -113,7 +113,8 @@ class ContentEditor:
         data = {**overrides, "zone": zone}
         with tempfile.TemporaryDirectory(prefix="content-") as tmp:
             root = Path(tmp) / "content"
-            shutil.copytree(self.watcher.root, root)
+            # not the dotfiles: a publish's temporary file (apply) may be gone by the time it would be copied
+            shutil.copytree(self.watcher.root, root, ignore=shutil.ignore_patterns(".*"))
             path = root / "zones" / f"{zone}.yaml"
             path.parent.mkdir(exist_ok=True)
             path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -6,8 +6,10 @@ import pytest
 import redis
 
 from server.assist.store import AssistError, AssistStore
+from server.kiosk.enrol import HEADER
 from server.store.keys import Keys
 from tests.conftest import make_user
+from tests.helpers import enrol_kiosk
 
 FIELDS = {"id", "zone", "kiosk", "reason", "state", "created", "updated", "by_name", "acknowledged_at", "resolved_at"}
 
@@ -21,8 +23,9 @@ def staff_client(app, r: redis.Redis, role: str = "staff", name: str = "wangli")
     return c, {"X-CSRF-Token": csrf}
 
 
-def test_round_trip_contract(app, client, r) -> None:  # type: ignore[no-untyped-def]
-    res = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-1", "reason": "product_question"})
+def test_round_trip_contract(app, client, r, prefix) -> None:  # type: ignore[no-untyped-def]
+    res = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-1", "reason": "product_question"},
+                      headers={HEADER: enrol_kiosk(r, prefix, "fridges-1", "fridges")})
     assert res.status_code == 201
     body = res.get_json()
     assert set(body) == FIELDS
@@ -41,8 +44,9 @@ def test_round_trip_contract(app, client, r) -> None:  # type: ignore[no-untyped
     assert staff.post(f"/api/v1/assist/{body['id']}/resolve", headers=h).status_code == 409
 
 
-def test_staff_endpoints_need_login_role_and_csrf(app, client, r) -> None:  # type: ignore[no-untyped-def]
-    rid = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "k-2", "reason": "other"}).get_json()["id"]
+def test_staff_endpoints_need_login_role_and_csrf(app, client, r, prefix) -> None:  # type: ignore[no-untyped-def]
+    rid = client.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "k-2", "reason": "other"},
+                      headers={HEADER: enrol_kiosk(r, prefix, "k-2", "fridges")}).get_json()["id"]
     assert client.get("/api/v1/assist").status_code == 401
     assert client.post(f"/api/v1/assist/{rid}/ack").status_code == 401
     staff, h = staff_client(app, r, "manager", "boss")
@@ -118,10 +122,11 @@ def test_elapsed_and_ack_times_in_the_inbox(app, r, svc) -> None:  # type: ignor
     assert done["elapsed_seconds"] == 90 and done["resolved_at"] == pytest.approx(now - 5)
 
 
-def test_http_429_has_retry_after(client) -> None:  # type: ignore[no-untyped-def]
+def test_http_429_has_retry_after(client, r, prefix) -> None:  # type: ignore[no-untyped-def]
     body = {"zone": "fridges", "kiosk": "k-9", "reason": "other"}
-    assert client.post("/api/v1/assist", json=body).status_code == 201
-    res = client.post("/api/v1/assist", json=body)
+    h = {HEADER: enrol_kiosk(r, prefix, "k-9", "fridges")}
+    assert client.post("/api/v1/assist", json=body, headers=h).status_code == 201
+    res = client.post("/api/v1/assist", json=body, headers=h)
     assert res.status_code == 429 and res.get_json()["error"] == "already_open"
     assert 1 <= int(res.headers["Retry-After"]) <= 30
     assert res.get_json()["field"] == "kiosk"

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from server.kiosk.enrol import HEADER
 from server.kiosk.registry import KioskRegistry
 from tests.conftest import make_user
+from tests.helpers import enrol_kiosk
 
 
 def login(app, r, role="manager"):  # type: ignore[no-untyped-def]
@@ -53,8 +55,10 @@ def test_subsidy_endpoint(client) -> None:  # type: ignore[no-untyped-def]
     assert client.post("/api/v1/kiosk/subsidy", data="x").get_json()["field"] == "body"
 
 
-def test_heartbeat_and_registry(client, app, r) -> None:  # type: ignore[no-untyped-def]
-    assert client.post("/api/v1/kiosk/heartbeat", json={"kiosk": "fridges-1", "zone": "fridges", "version": "kiosk-1"}).status_code == 200
+def test_heartbeat_and_registry(client, app, r, prefix) -> None:  # type: ignore[no-untyped-def]
+    h = {HEADER: enrol_kiosk(r, prefix, "fridges-1", "fridges")}
+    assert client.post("/api/v1/kiosk/heartbeat", json={"kiosk": "fridges-1", "zone": "fridges", "version": "kiosk-1"},
+                       headers=h).status_code == 200
     keys = app.extensions["services"].keys
     raw = json.loads(r.hget(keys.kiosk_heartbeats, "fridges-1"))
     assert raw["zone"] == "fridges" and raw["version"] == "kiosk-1" and raw["ts"] > 0
@@ -65,7 +69,7 @@ def test_heartbeat_and_registry(client, app, r) -> None:  # type: ignore[no-unty
     assert st["old-1"]["online"] is False and st["old-1"]["last_seen"] == raw["ts"] - 120
     for body, field in [({"zone": "fridges"}, "kiosk"), ({"kiosk": "A!", "zone": "fridges"}, "kiosk"),
                         ({"kiosk": "k", "zone": "x"}, "zone"), ({"kiosk": "k", "zone": "fridges", "version": "a b"}, "version")]:
-        res = client.post("/api/v1/kiosk/heartbeat", json=body)
+        res = client.post("/api/v1/kiosk/heartbeat", json=body, headers=h)
         assert res.status_code == 400 and res.get_json()["field"] == field
     assert client.get("/api/v1/kiosk/status").status_code == 401
     staff = login(app, r, "staff")
@@ -73,10 +77,11 @@ def test_heartbeat_and_registry(client, app, r) -> None:  # type: ignore[no-unty
     assert staff.get("/api/v1/kiosk/status?offline_after=abc").get_json()["field"] == "offline_after"
 
 
-def test_engagement_counters_only(client, app, r) -> None:  # type: ignore[no-untyped-def]
+def test_engagement_counters_only(client, app, r, prefix) -> None:  # type: ignore[no-untyped-def]
     body = {"zone": "fridges", "sessions": 2, "session_ms": 90_000, "taps": {"compare": 3, "map": 1}}
-    assert client.post("/api/v1/kiosk/engagement", json=body).status_code == 202
-    assert client.post("/api/v1/kiosk/engagement", json={"zone": "fridges", "taps": {"compare": 1}}).status_code == 202
+    h = {HEADER: enrol_kiosk(r, prefix, "fridges-1", "fridges")}
+    assert client.post("/api/v1/kiosk/engagement", json=body, headers=h).status_code == 202
+    assert client.post("/api/v1/kiosk/engagement", json={"zone": "fridges", "taps": {"compare": 1}}, headers=h).status_code == 202
     mgr = login(app, r)
     rep = mgr.get("/api/v1/kiosk/engagement").get_json()
     assert rep["zones"]["fridges"] == {"sessions": 2, "avg_session_seconds": 45.0, "taps": {"compare": 4, "map": 1}}
@@ -92,6 +97,6 @@ def test_engagement_counters_only(client, app, r) -> None:  # type: ignore[no-un
     ({"zone": "fridges", "phone": "13800000000"}, "phone"),
     ({"zone": "fridges", "taps": []}, "taps"),
 ])
-def test_engagement_rejects_bad_or_personal_fields(client, body, field: str) -> None:  # type: ignore[no-untyped-def]
-    res = client.post("/api/v1/kiosk/engagement", json=body)
+def test_engagement_rejects_bad_or_personal_fields(client, r, prefix, body, field: str) -> None:  # type: ignore[no-untyped-def]
+    res = client.post("/api/v1/kiosk/engagement", json=body, headers={HEADER: enrol_kiosk(r, prefix, "fridges-1", "fridges")})
     assert res.status_code == 400 and res.get_json()["field"] == field

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from tests.browser import chromium, console_errors
 from tests.conftest import ROOT, ServerProcess, login, make_user
-from tests.helpers import auth, ev
+from tests.helpers import auth, enrol_kiosk, ev
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -103,9 +103,10 @@ def _small_targets(page) -> list:  # type: ignore[no-untyped-def]
         .filter(([, , w, h]) => w > 0 && h > 0 && (w < 48 || h < 48))""")
 
 
-def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser, ks: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
+    secret = enrol_kiosk(r, "t:", "targets", "fridges")  # enrolled: its "call staff" buttons are measured too
     for vp in (PORTRAIT, LANDSCAPE):
-        ctx, page, errors = open_kiosk(browser, ks.url, "fridges", vp, "?kiosk=targets")
+        ctx, page, errors = open_kiosk(browser, ks.url, "fridges", vp, f"?kiosk=targets#enrol={secret}")
         checked = 0
         for tab in ("products", "compare", "subsidy", "map", "help"):
             page.locator(f".k-tab[data-tab={tab}]").tap()
@@ -115,6 +116,9 @@ def test_touch_targets_are_at_least_48px_and_subsidy_matches_the_server(browser,
                 page.locator(".compare-toggle").nth(1).tap()
                 page.locator(".k-tab[data-tab=compare]").tap()
                 expect(page.locator("#compare-table th[data-product]")).to_have_count(2)
+            if tab == "help":
+                expect(page.locator("button.reason")).to_have_count(4)
+                expect(page.locator("button.reason").first).to_be_visible()
             if tab == "subsidy":
                 page.locator("[data-cat=fridge]").tap()
                 page.locator("[data-class='1']").tap()
@@ -203,7 +207,8 @@ def test_map_route_and_quiet_suggestions(browser, ks: ServerProcess, tokens) -> 
 
 def test_assistance_round_trip_with_a_staff_session(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
     user, pw = make_user(r, "liwei", "staff")
-    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, "?kiosk=fridges-assist")
+    secret = enrol_kiosk(r, "t:", "fridges-assist", "fridges")
+    ctx, page, errors = open_kiosk(browser, ks.url, "fridges", PORTRAIT, f"?kiosk=fridges-assist#enrol={secret}")
     staff = login(ks.url, user, pw)
     csrf = staff.get(ks.url + "/api/v1/session", timeout=5).json()["csrf"]
     got: list[dict] = []
@@ -239,7 +244,8 @@ def test_assistance_round_trip_with_a_staff_session(browser, ks: ServerProcess, 
 
 
 def test_idle_attract_still_there_then_reset_clears_input(browser, ks: ServerProcess, r) -> None:  # type: ignore[no-untyped-def]
-    ctx, page, errors = open_kiosk(browser, ks.url, "tv-theatre-85", PORTRAIT, "?kiosk=idle&idle=2&countdown=2")
+    secret = enrol_kiosk(r, "t:", "idle", "tv-theatre-85")  # engagement counts come from enrolled kiosks only
+    ctx, page, errors = open_kiosk(browser, ks.url, "tv-theatre-85", PORTRAIT, f"?kiosk=idle&idle=2&countdown=2#enrol={secret}")
     page.locator("#lang").tap()
     page.locator(".compare-toggle").nth(0).tap()
     page.locator(".k-tab[data-tab=subsidy]").tap()
@@ -434,7 +440,7 @@ def test_socket_subscribe_with_kiosk_and_heartbeat(ks: ServerProcess, r) -> None
     got: dict[str, list] = {"zone": [], "crowd": []}
     sio.on("zone", got["zone"].append)
     sio.on("crowd", got["crowd"].append)
-    sio.connect(ks.url, transports=["websocket"], wait_timeout=5)
+    sio.connect(ks.url, transports=["websocket"], wait_timeout=5, auth={"kiosk_token": enrol_kiosk(r, "t:", "fridges-sock", "fridges")})
     try:
         bad = sio.call("subscribe", {"zone": "fridges", "kiosk": "BAD kiosk"}, timeout=5)
         assert bad == {"ok": False, "error": "invalid", "field": "kiosk"}

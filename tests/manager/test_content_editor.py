@@ -21,6 +21,7 @@ from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from server.manager.content_edit import active_at
 from tests.conftest import ServerProcess, make_user
+from tests.helpers import enrol_kiosk
 from tests.manager.helpers import session, user
 
 MALL = load_mall(None)
@@ -154,7 +155,8 @@ def test_schedule_takes_effect_on_an_open_kiosk_at_its_start_time(redis_url: str
     kiosk.on("content", lambda v: got.put((time.time(), v)))
     try:
         s = session(srv.url, *user(r, "ce:", "boss", "manager"))
-        kiosk.connect(srv.url, transports=["websocket"], wait_timeout=10)
+        kiosk.connect(srv.url, transports=["websocket"], wait_timeout=10,
+                      auth={"kiosk_token": enrol_kiosk(r, "ce:", "fridges-k1", ZONE)})
         assert kiosk.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5)["ok"] is True
         base = requests.get(f"{srv.url}/api/v1/kiosk/content/{ZONE}", timeout=5).json()
         start = datetime.now(TZ).replace(microsecond=0) + timedelta(seconds=5)

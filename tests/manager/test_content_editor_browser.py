@@ -21,10 +21,10 @@ from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
 from server.kiosk.content import DEFAULT_CONTENT_DIR
-from tests.browser import chromium, console_errors
+from tests.browser import log_in, open_page, set_language
 from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, session, user
-from tests.pages.audit import audit, problems
+from tests.pages.audit import assert_fits
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
@@ -52,25 +52,11 @@ def srv(redis_url: str, content_root: Path) -> Iterator[tuple[ServerProcess, red
     s.kill()
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium() as b:
-        yield b
-
-
 def _manager(browser, srv: ServerProcess, r: redis.Redis, viewport=(1366, 768)):  # type: ignore[no-untyped-def]
     u, pw = user(r, PREFIX, "content-boss", "manager")
-    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="en-US")
-    page = ctx.new_page()
-    errors = console_errors(page)
-    page.goto(srv.url + "/manager")
-    page.fill("input[name=username]", u)
-    page.fill("input[name=password]", pw)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("body[data-ready='1']")
-    if page.locator("body").get_attribute("data-lang") != "en":
-        page.locator("#lang").click()
+    ctx, page, errors = open_page(browser, *viewport, locale="en-US")
+    log_in(page, srv.url, u, pw, ready="body[data-ready='1']")
+    set_language(page, "en")
     return ctx, page, errors
 
 
@@ -99,13 +85,6 @@ def _open_zone(page, zone: str) -> None:  # type: ignore[no-untyped-def]
     page.select_option("#ct-zone", zone)
     expect(page.locator("#ct-body")).to_be_visible()
     expect(page.locator("#ct-preview .ct-pv-tagline")).not_to_be_empty()
-
-
-def _check_layout(page, what: str) -> None:  # type: ignore[no-untyped-def]
-    page.evaluate("() => window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    found = audit(page)
-    assert not any(found.values()), f"{what}:\n{problems(found)}"
 
 
 def test_edit_preview_publish_reaches_an_open_kiosk_and_undo(browser, srv, content_root: Path) -> None:  # type: ignore[no-untyped-def]
@@ -299,10 +278,8 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
     for vp in ((1920, 1080), (1366, 768), (1280, 800), (1080, 1920)):
         page.set_viewport_size({"width": vp[0], "height": vp[1]})
         for lang in ("zh", "en"):
-            if page.locator("body").get_attribute("data-lang") != lang:
-                page.locator("#lang").click()
-            expect(page.locator("body")).to_have_attribute("data-lang", lang)
-            _check_layout(page, f"content card {vp} {lang}")
+            set_language(page, lang)
+            assert_fits(page, f"content card {vp} {lang}", settle_ms=300)
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.locator("#content-card").screenshot(path=str(SHOTS / f"manager-content-{vp[0]}x{vp[1]}-{lang}.png"))
             if vp == (1366, 768) and lang == "en":
@@ -316,14 +293,8 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
 def test_staff_see_no_content_card(browser, srv) -> None:  # type: ignore[no-untyped-def]
     server, r = srv
     u, pw = user(r, PREFIX, "content-clerk", "staff")
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = ctx.new_page()
-    page.goto(server.url + "/manager")
-    page.fill("input[name=username]", u)
-    page.fill("input[name=password]", pw)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("body[data-ready='1']")
+    ctx, page, _ = open_page(browser, 1366, 768)
+    log_in(page, server.url, u, pw, ready="body[data-ready='1']")
     expect(page.locator("#counters-card")).to_be_visible()
     expect(page.locator("#content-card")).to_have_count(0)
     assert session(server.url, u, pw).get(f"{server.url}/api/v1/manager/content/fridges", timeout=5).status_code == 403

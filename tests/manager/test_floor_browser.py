@@ -14,8 +14,10 @@ import requests
 from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
+from server.kiosk.enrol import HEADER
 from tests.browser import chromium, console_errors
 from tests.conftest import ServerProcess
+from tests.helpers import enrol_kiosk
 from tests.manager.helpers import Camera, session, user
 
 MALL = load_mall(None)
@@ -56,7 +58,8 @@ def test_badge_order_inbox_ping_and_export_refusal(redis_url: str, r: redis.Redi
 
             # a kiosk calls staff: the inbox pings once and shows the wait
             pings = int(page.locator("#assist-card").get_attribute("data-pings") or 0)
-            res = requests.post(srv.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "fb-k1", "reason": "other"}, timeout=5)
+            res = requests.post(srv.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "fb-k1", "reason": "other"},
+                                headers={HEADER: enrol_kiosk(r, "fb:", "fb-k1", "fridges")}, timeout=5)
             assert res.status_code == 201
             expect(page.locator("#assist-card")).to_have_class(re.compile(r"\bping\b"), timeout=3000)
             expect(page.locator("#assist-card")).to_have_attribute("data-pings", str(pings + 1))

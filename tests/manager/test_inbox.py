@@ -10,7 +10,9 @@ import redis
 import requests
 import socketio
 
+from server.kiosk.enrol import HEADER
 from tests.conftest import ServerProcess
+from tests.helpers import enrol_kiosk
 from tests.manager.helpers import session, user
 
 
@@ -46,7 +48,8 @@ def test_ping_escalation_and_calling_again_after_resolve(redis_url: str, r: redi
         boss = session(srv.url, *user(r, "inbox:", "boss", "manager"))
         socks = [_socket(srv.url, staff, staff_ev), _socket(srv.url, boss, mgr_ev)]
         body = {"zone": "fridges", "kiosk": "fridges-k1", "reason": "product_question"}
-        res = requests.post(srv.url + "/api/v1/assist", json=body, timeout=5)
+        kh = {HEADER: enrol_kiosk(r, "inbox:", "fridges-k1", "fridges")}
+        res = requests.post(srv.url + "/api/v1/assist", json=body, headers=kh, timeout=5)
         assert res.status_code == 201, res.text
         req = res.json()
         t_sent = time.monotonic()
@@ -66,9 +69,9 @@ def test_ping_escalation_and_calling_again_after_resolve(redis_url: str, r: redi
         assert done["cleared_value"] is not None
         assert staff.post(f"{srv.url}/api/v1/assist/{req['id']}/resolve", timeout=5).status_code == 200
         # calling again right after the resolve is accepted: nothing is pending
-        again = requests.post(srv.url + "/api/v1/assist", json=body, timeout=5)
+        again = requests.post(srv.url + "/api/v1/assist", json=body, headers=kh, timeout=5)
         assert again.status_code == 201, again.text
-        pending = requests.post(srv.url + "/api/v1/assist", json=body, timeout=5)
+        pending = requests.post(srv.url + "/api/v1/assist", json=body, headers=kh, timeout=5)
         assert pending.status_code == 429 and pending.json()["error"] == "already_open"
     finally:
         for s in socks:

@@ -13,8 +13,10 @@ import socketio
 from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
+from server.kiosk.enrol import HEADER
 from tests.browser import chromium, console_errors
 from tests.conftest import ServerProcess
+from tests.helpers import enrol_kiosk
 from tests.manager.helpers import SHOTS, Camera, seed_demand, session, user, wait_for
 
 MALL = load_mall(None)
@@ -251,7 +253,8 @@ def test_assistance_inbox_round_trip(live: ServerProcess, r: redis.Redis) -> Non
     seen: list[dict] = []
     kiosk = socketio.Client(reconnection=False)
     kiosk.on("assist", seen.append)
-    kiosk.connect(live.url, transports=["websocket"], wait_timeout=5)
+    secret = enrol_kiosk(r, "t:", "k-fridges-1", "fridges")
+    kiosk.connect(live.url, transports=["websocket"], wait_timeout=5, auth={"kiosk_token": secret})
     try:
         assert kiosk.call("subscribe", {"zone": "fridges", "kiosk": "k-fridges-1"}, timeout=5)["ok"]
         with chromium() as browser:
@@ -260,7 +263,7 @@ def test_assistance_inbox_round_trip(live: ServerProcess, r: redis.Redis) -> Non
             _login(page, live.url, u, pw)
             expect(page.locator("#as-count")).to_have_text("0 open")
             req = {"zone": "fridges", "kiosk": "k-fridges-1", "reason": "product_question"}
-            res = requests.post(live.url + "/api/v1/assist", json=req, timeout=5)
+            res = requests.post(live.url + "/api/v1/assist", json=req, headers={HEADER: secret}, timeout=5)
             assert res.status_code in (200, 201), res.text
             rid = res.json()["id"]
             item = page.locator(f"li.req[data-request='{rid}']")

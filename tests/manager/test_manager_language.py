@@ -8,33 +8,17 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import redis
 import requests
 from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
-from tests.browser import chromium, console_errors
+from tests.browser import log_in, open_page, submit_login
 from tests.conftest import ServerProcess
 from tests.manager.helpers import Camera, session, user
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium() as b:
-        yield b
-
-
-def _login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/manager")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("#conn.online")
 
 
 def test_chinese_and_english_remembered_with_names_not_ids(browser, live: ServerProcess, r: redis.Redis) -> None:  # type: ignore[no-untyped-def]
@@ -44,10 +28,8 @@ def test_chinese_and_english_remembered_with_names_not_ids(browser, live: Server
     zone = MALL.zone("fridges")
     assert set(categories) == {z.category for z in MALL.zones}
     assert categories[zone.category]["zh"] != zone.category  # a name from the content, not the id
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
-    page = ctx.new_page()
-    errors = console_errors(page)
-    _login(page, live.url, u, pw)
+    ctx, page, errors = open_page(browser, 1366, 768, locale="en-US")
+    log_in(page, live.url, u, pw)
     row = page.locator("tr[data-zone=fridges]")
     expect(page.locator("body")).to_have_attribute("data-lang", "en")  # an English browser starts in English
     expect(row.locator("td[data-k=name]")).to_have_text(zone.name_en)
@@ -82,19 +64,13 @@ def test_chinese_and_english_remembered_with_names_not_ids(browser, live: Server
 
 def test_the_login_page_chooses_the_language_the_manager_page_keeps(browser, live: ServerProcess, r: redis.Redis) -> None:  # type: ignore[no-untyped-def]
     u, pw = user(r, "t:", "lang-clerk", "staff")
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-    page = ctx.new_page()
-    errors = console_errors(page)
+    ctx, page, errors = open_page(browser, 1280, 800, locale="en-US")
     page.goto(live.url + "/login")
     expect(page.locator("button[type=submit]")).to_have_text("Log in")
     page.locator("#lang").click()
     expect(page.locator("button[type=submit]")).to_have_text("登录")
     expect(page.locator("label").first).to_contain_text("用户名")
-    page.fill("input[name=username]", u)
-    page.fill("input[name=password]", pw)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("#conn.online")
+    submit_login(page, u, pw)
     expect(page.locator("body")).to_have_attribute("data-lang", "zh")
     expect(page.locator("#assist-card h2")).to_have_text("求助请求")
     expect(page.locator("#as-count")).to_have_text("0 个待处理")
@@ -105,10 +81,8 @@ def test_the_login_page_chooses_the_language_the_manager_page_keeps(browser, liv
 def test_every_time_is_mall_time_24_hour_and_labelled(browser, live: ServerProcess, r: redis.Redis) -> None:  # type: ignore[no-untyped-def]
     u, pw = user(r, "t:", "time-boss", "manager")
     # a browser far from the mall, in a 12-hour locale: the page still shows the mall's clock
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US", timezone_id="America/Los_Angeles")
-    page = ctx.new_page()
-    errors = console_errors(page)
-    _login(page, live.url, u, pw)
+    ctx, page, errors = open_page(browser, 1920, 1080, locale="en-US", timezone_id="America/Los_Angeles")
+    log_in(page, live.url, u, pw)
     clock = page.locator("#mall-clock")
     expect(clock).to_contain_text("Mall time")
     expect(clock).to_contain_text("GMT+8")

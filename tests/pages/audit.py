@@ -29,3 +29,12 @@ def audit(page: Any) -> dict[str, list[str]]:
 
 def problems(found: dict[str, list[str]], limit: int = 8) -> str:
     return "\n".join(f"{kind}: {p}" for kind, items in found.items() for p in items[:limit])
+
+
+def assert_fits(page: Any, what: str, settle_ms: int = 150) -> None:
+    """Audit the page as it opens (scrolled to the top: a sticky header covers what scrolls under it) after
+    `settle_ms` for layout (a tap, a resize, charts redrawing); fails naming `what` and every problem."""
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(settle_ms)
+    found = audit(page)
+    assert not any(found.values()), f"{what}:\n{problems(found)}"

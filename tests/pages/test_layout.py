@@ -15,10 +15,10 @@ import redis
 from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
-from tests.browser import chromium, console_errors
+from tests.browser import log_in, open_page, set_language, submit_login
 from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, Camera, user
-from tests.pages.audit import audit, problems
+from tests.pages.audit import assert_fits
 
 MALL = load_mall(None)
 PREFIX = "lay:"
@@ -53,25 +53,10 @@ def busy(redis_url: str) -> Iterator[tuple[ServerProcess, redis.Redis]]:
     srv.kill()
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium() as b:
-        yield b
-
-
-def _check(page, what: str) -> None:  # type: ignore[no-untyped-def]
-    page.evaluate("() => window.scrollTo(0, 0)")  # the page as it opens (a sticky header covers what scrolls under it)
-    page.wait_for_timeout(150)  # a frame for layout after a tap
-    found = audit(page)
-    assert not any(found.values()), f"{what}:\n{problems(found)}"
-
-
 @pytest.mark.parametrize("zone", KIOSK_ZONES)
 def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> None:  # type: ignore[no-untyped-def]
     srv, _ = busy
-    ctx = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
-    page = ctx.new_page()
-    errors = console_errors(page)
+    ctx, page, errors = open_page(browser, 1080, 1920, has_touch=True)
     page.goto(f"{srv.url}/kiosk/{zone}?kiosk=layout-{zone}")
     page.wait_for_selector("body[data-ready='1']")
     expect(page.locator("#conn")).to_have_class("conn online", timeout=5000)
@@ -80,9 +65,7 @@ def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> 
     for vp, (w, h) in VIEWPORTS.items():
         page.set_viewport_size({"width": w, "height": h})
         for lang in ("zh", "en"):
-            if page.locator("body").get_attribute("data-lang") != lang:
-                page.locator("#lang").tap()
-            expect(page.locator("body")).to_have_attribute("data-lang", lang)
+            set_language(page, lang, tap=True)
             for tab in TABS:
                 page.locator(f".k-tab[data-tab={tab}]").tap()
                 if tab == "compare" and page.locator("#compare-table").count() == 0 and page.locator(".compare-toggle").count() >= 2:
@@ -92,7 +75,7 @@ def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> 
                     page.locator(".k-tab[data-tab=compare]").tap()
                 if tab == "map":
                     page.locator(f"#dests button[data-zone='{other_floor}']").tap()
-                _check(page, f"kiosk {zone} {vp} {lang} {tab}")
+                assert_fits(page, f"kiosk {zone} {vp} {lang} {tab}")
                 if tab == "map" and zone == KIOSK_ZONES[0]:
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-map-{vp}-{lang}.png"))
@@ -107,31 +90,28 @@ def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> 
 def test_kiosk_overlays_and_index_fit_every_screen(browser, busy) -> None:  # type: ignore[no-untyped-def]
     """"Still there?" in both languages, the attract loop, and the kiosk index, at every size."""
     srv, _ = busy
-    ctx = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
-    page = ctx.new_page()
-    errors = console_errors(page)
+    ctx, page, errors = open_page(browser, 1080, 1920, has_touch=True)
     page.goto(f"{srv.url}/kiosk/fridges?kiosk=layout-idle&idle=1&countdown=8")
     page.wait_for_selector("body[data-ready='1']")
     for lang in ("zh", "en"):
-        if page.locator("body").get_attribute("data-lang") != lang:
-            page.locator("#lang").tap()
+        set_language(page, lang, tap=True)
         page.locator(".k-tab[data-tab=subsidy]").tap()  # a shopper session: idle asks "still there?"
         expect(page.locator("#still")).to_be_visible(timeout=4000)
         for vp, (w, h) in VIEWPORTS.items():
             page.set_viewport_size({"width": w, "height": h})
-            _check(page, f"still-there {vp} {lang}")
+            assert_fits(page, f"still-there {vp} {lang}")
         page.locator("#still-yes").tap()
         expect(page.locator("#still")).to_be_hidden()
     expect(page.locator("#still")).to_be_visible(timeout=4000)
     expect(page.locator("#attract")).to_be_visible(timeout=10000)
     for vp, (w, h) in VIEWPORTS.items():
         page.set_viewport_size({"width": w, "height": h})
-        _check(page, f"attract {vp}")
+        assert_fits(page, f"attract {vp}")
     page.goto(f"{srv.url}/kiosk/")
     page.wait_for_selector("#conn.online")
     for vp, (w, h) in VIEWPORTS.items():
         page.set_viewport_size({"width": w, "height": h})
-        _check(page, f"kiosk index {vp}")
+        assert_fits(page, f"kiosk index {vp}")
     assert errors == [], errors
     ctx.close()
 
@@ -139,15 +119,8 @@ def test_kiosk_overlays_and_index_fit_every_screen(browser, busy) -> None:  # ty
 def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # type: ignore[no-untyped-def]
     srv, r = busy
     u, pw = user(r, PREFIX, "layout-boss", "manager")
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = ctx.new_page()
-    errors = console_errors(page)
-    page.goto(srv.url + "/manager")
-    page.fill("input[name=username]", u)
-    page.fill("input[name=password]", pw)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("#conn.online")
+    ctx, page, errors = open_page(browser, 1920, 1080)
+    log_in(page, srv.url, u, pw)
     expect(page.locator("#alerts li.alert").first).to_be_visible(timeout=8000)
     expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
     page.click("#rp-show")  # the date-range report on screen too
@@ -155,11 +128,8 @@ def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # 
     for vp, (w, h) in VIEWPORTS.items():
         page.set_viewport_size({"width": w, "height": h})
         for lang in ("zh", "en"):
-            if page.locator("body").get_attribute("data-lang") != lang:
-                page.locator("#lang").click()
-            expect(page.locator("body")).to_have_attribute("data-lang", lang)
-            page.wait_for_timeout(300)  # charts resize to their new width
-            _check(page, f"manager {vp} {lang}")
+            set_language(page, lang)
+            assert_fits(page, f"manager {vp} {lang}", settle_ms=450)  # charts resize to their new width
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"layout-manager-{vp}-{lang}.png"))
     assert errors == [], errors
@@ -169,24 +139,16 @@ def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # 
 def test_login_and_staff_pages_fit_every_screen_in_both_languages(browser, busy) -> None:  # type: ignore[no-untyped-def]
     srv, r = busy
     u, pw = user(r, PREFIX, "layout-clerk", "staff")
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = ctx.new_page()
-    errors = console_errors(page)
+    ctx, page, errors = open_page(browser, 1920, 1080)
     page.goto(srv.url + "/login?next=/manager")
     for where in ("login", "staff"):
         for vp, (w, h) in VIEWPORTS.items():
             page.set_viewport_size({"width": w, "height": h})
             for lang in ("zh", "en"):
-                if page.locator("body").get_attribute("data-lang") != lang:
-                    page.locator("#lang").click()
-                expect(page.locator("body")).to_have_attribute("data-lang", lang)
-                _check(page, f"{where} {vp} {lang}")
+                set_language(page, lang)
+                assert_fits(page, f"{where} {vp} {lang}")
         if where == "login":
-            page.fill("input[name=username]", u)
-            page.fill("input[name=password]", pw)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/manager")
-            page.wait_for_selector("#conn.online")
+            submit_login(page, u, pw)
             expect(page.locator("#counters .counter").first).to_be_visible()
     assert errors == [], errors
     ctx.close()

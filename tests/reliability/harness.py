@@ -1,18 +1,27 @@
-"""Pieces for fault tests: a Redis we may kill, a TCP proxy we may cut, a camera that keeps counting."""
+"""Pieces for fault tests: a Redis we may kill, a TCP proxy we may cut, a camera that keeps counting, the shipped
+nginx in front of web processes."""
 
 from __future__ import annotations
 
 import select
+import shutil
 import signal
 import socket
+import string
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+import requests
 
 from camera.push import Pusher
 from camera.spool import Spool
-from server.redis_server import start
+from server.redis_server import free_port, start
+from tests.conftest import ROOT
 
 
 class KillableRedis:
@@ -152,3 +161,30 @@ class CountingCamera:
         self._push_stop.set()
         for t in self._threads:
             t.join(5)
+
+
+@contextmanager
+def nginx_in_front(prefix_dir: Path, *web_ports: int) -> Iterator[int]:
+    """Debian's nginx with the shipped deploy/nginx.conf.template in front of the web processes on `web_ports`;
+    yields its port once it answers /healthz.  Skips where nginx is not installed (make system-deps installs it)."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("Debian nginx is not installed (make system-deps installs it)")
+    port = free_port()
+    upstreams = " ".join(f"server 127.0.0.1:{p};" for p in web_ports)
+    conf = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
+        LISTEN_PORT=port, PREFIX_DIR=prefix_dir, UPSTREAMS=upstreams)
+    (prefix_dir / "nginx.conf").write_text(conf)
+    proc = subprocess.Popen([nginx, "-p", str(prefix_dir), "-c", str(prefix_dir / "nginx.conf"), "-g", "daemon off;"],
+                            stderr=subprocess.PIPE)
+    try:
+        for _ in range(50):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)

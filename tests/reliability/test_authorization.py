@@ -2,7 +2,8 @@
 every Socket.IO event and room — allowed exactly where intended, refused elsewhere.
 
 Routes come from the app's URL map, so a new route without a policy here fails the test.
-Kiosks are public screens and carry no secret: they may do exactly what anyone may do.
+"kiosk" is an enrolled kiosk (it sends its secret, server/kiosk/enrol.py): it may do what anyone may do, plus send
+heartbeats, engagement and assistance requests, which nobody else may.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ import time
 import pytest
 import socketio
 
+from server.kiosk.enrol import HEADER
 from tests.conftest import ServerProcess, make_user
-from tests.helpers import auth, ev, wait_for
+from tests.helpers import auth, enrol_kiosk, ev, wait_for
 
 ALL = frozenset({"anonymous", "kiosk", "camera_a", "camera_b", "staff", "manager"})
 STAFF = frozenset({"staff", "manager"})
 MANAGER = frozenset({"manager"})
+KIOSK = frozenset({"kiosk"})
 CAM_A, CAM_B = "cam-fridges-1", "cam-dishwashers-1"
 
 # (rule, method) → identities allowed
 POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("/", "GET"): ALL,
-    ("/api/v1/assist", "POST"): ALL,
+    ("/api/v1/assist", "POST"): KIOSK,
     ("/api/v1/assist", "GET"): STAFF,
     ("/api/v1/assist/<rid>/ack", "POST"): STAFF,
     ("/api/v1/assist/<rid>/resolve", "POST"): STAFF,
@@ -38,9 +41,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/counters/<counter_id>", "POST"): STAFF,
     ("/api/v1/kiosk/checkout", "GET"): ALL,
     ("/api/v1/kiosk/content/<zone_id>", "GET"): ALL,
-    ("/api/v1/kiosk/engagement", "POST"): ALL,
+    ("/api/v1/kiosk/engagement", "POST"): KIOSK,
     ("/api/v1/kiosk/engagement", "GET"): MANAGER,
-    ("/api/v1/kiosk/heartbeat", "POST"): ALL,
+    ("/api/v1/kiosk/heartbeat", "POST"): KIOSK,
     ("/api/v1/kiosk/status", "GET"): STAFF,
     ("/api/v1/kiosk/subsidy", "POST"): ALL,
     ("/api/v1/kiosks", "GET"): MANAGER,
@@ -111,6 +114,7 @@ def _identities(app, r):  # type: ignore[no-untyped-def]
         clients[who] = (app.test_client(), {})
     clients["camera_a"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_A)}"
     clients["camera_b"][1]["Authorization"] = f"Bearer {tokens.issue(CAM_B)}"
+    clients["kiosk"][1][HEADER] = enrol_kiosk(r, app.extensions["services"].keys.prefix, "k-kiosk", "fridges")
     for role in ("staff", "manager"):
         user, pw = make_user(r, f"{role}1", role, prefix=app.extensions["services"].keys.prefix)
         c = app.test_client()
@@ -130,8 +134,9 @@ def test_every_http_route_has_a_policy_and_follows_it(app, r) -> None:  # type: 
     rules = {(rule.rule, m) for rule in app.url_map.iter_rules() for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert rules - set(POLICY) == set(), "routes without an authorization policy"
     clients = _identities(app, r)
-    anon = clients["anonymous"][0]
-    res = anon.post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-k1", "reason": "other"})
+    caller = {HEADER: enrol_kiosk(r, app.extensions["services"].keys.prefix, "fridges-k1", "fridges")}
+    res = clients["anonymous"][0].post("/api/v1/assist", json={"zone": "fridges", "kiosk": "fridges-k1", "reason": "other"},
+                                       headers=caller)
     rid = str(res.json.get("id", "x")) if res.is_json else "x"
     failures = []
     # logging out ends the session the later checks need, so it goes last
@@ -141,7 +146,8 @@ def test_every_http_route_has_a_policy_and_follows_it(app, r) -> None:  # type: 
             continue
         for who, (client, headers) in clients.items():
             url = _url(rule, rid)
-            body = {"events": [ev(1)]} if "events" in rule else {"zone": "fridges", "kiosk": f"k-{who}", "reason": "other"}
+            body = {"events": [ev(1)]} if "events" in rule else {"zone": "fridges", "kiosk": "k-" + who.replace("_", "-"),
+                                                                  "reason": "other"}
             res = client.open(url, method=method, headers=headers, json=body if method == "POST" else None)
             if res.status_code >= 500:
                 failures.append(f"{method} {url} as {who}: {res.status_code}")
@@ -182,20 +188,26 @@ def sockets(live: ServerProcess, r, tokens):  # type: ignore[no-untyped-def]
         headers = {"Cookie": cookies[who]} if who in cookies else {}
         if who in cam_tok:
             headers["Authorization"] = f"Bearer {cam_tok[who]}"
-        c.connect(live.url, transports=["websocket"], headers=headers)
+        kiosk_auth = {"kiosk_token": enrol_kiosk(r, "t:", "k-kiosk", "fridges")} if who == "kiosk" else None
+        c.connect(live.url, transports=["websocket"], headers=headers, auth=kiosk_auth)
         made[who] = (c, q)
     yield made, cam_tok
     for c, _ in made.values():
         c.disconnect()
 
 
-def test_socket_events_and_rooms(live: ServerProcess, sockets) -> None:  # type: ignore[no-untyped-def]
+def test_socket_events_and_rooms(live: ServerProcess, sockets, r) -> None:  # type: ignore[no-untyped-def]
     import requests
 
     made, cam_tok = sockets
+    caller = {HEADER: enrol_kiosk(r, "t:", "k-room-test", "fridges")}
     for who, (c, _) in made.items():
-        kiosk = "k-" + who.replace("_", "-")
-        assert c.call("subscribe", {"zone": "fridges", "kiosk": kiosk}, timeout=5)["ok"] is True  # public
+        if who == "kiosk":  # an enrolled kiosk joins its own room
+            assert c.call("subscribe", {"zone": "fridges", "kiosk": "k-kiosk"}, timeout=5)["ok"] is True
+        else:  # nobody else may join a kiosk's room (its requests and the staff names); the zone stays public
+            ack = c.call("subscribe", {"zone": "fridges", "kiosk": "k-room-test"}, timeout=5)
+            assert ack == {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}, (who, ack)
+            assert c.call("subscribe", {"zone": "fridges"}, timeout=5)["ok"] is True
         ack = c.call("subscribe_managers", {}, timeout=5)
         assert ack["ok"] is (who in STAFF), (who, ack)
     for who, (c, _) in made.items():  # counters change over the socket only for staff and managers
@@ -207,7 +219,9 @@ def test_socket_events_and_rooms(live: ServerProcess, sockets) -> None:  # type:
             q.get()
     requests.post(f"{live.url}/api/v1/cameras/{CAM_A}/events", json={"events": [ev(1, 2, 0)]}, headers=auth(cam_tok["camera_a"]),
                   timeout=5)
-    requests.post(live.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "k-room-test", "reason": "other"}, timeout=5)
+    res = requests.post(live.url + "/api/v1/assist", json={"zone": "fridges", "kiosk": "k-room-test", "reason": "other"},
+                        headers=caller, timeout=5)
+    assert res.status_code == 201, res.text
     got: dict[str, set[str]] = {who: set() for who in made}
 
     def everything_allowed_arrived() -> bool:

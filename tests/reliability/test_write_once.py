@@ -16,8 +16,10 @@ import redis
 import requests
 
 from core.mall.loader import load_mall
+from server.kiosk.enrol import HEADER
 from server.redis_server import free_port
 from tests.conftest import ServerProcess, login, make_user
+from tests.helpers import enrol_kiosk
 from tests.reliability.harness import CountingCamera, KillableRedis
 from tests.reliability.test_faults import CAM, stored, token_for
 
@@ -47,9 +49,13 @@ def test_redis_stalled_8s_every_write_once(own_redis: KillableRedis, tmp_path: P
     results: dict[tuple[str, str], int] = {}
     lock = threading.Lock()
 
+    kiosk_auth = {z: {HEADER: enrol_kiosk(r, "t:", f"stall-{z}", z)} for z in zones}  # enrolled kiosks only
+    kiosk_auth.update({k: {HEADER: enrol_kiosk(r, "t:", k, zones[0])} for k in kiosks})
+
     def send(kind: str, key: str, method: str, path: str, body: dict, session: requests.Session | None = None) -> None:
         try:
-            res = (session or requests).request(method, server.url + path, json=body, timeout=TIMEOUT)
+            res = (session or requests).request(method, server.url + path, json=body, timeout=TIMEOUT,
+                                                headers=kiosk_auth.get(key))
             code = res.status_code
         except requests.RequestException:
             code = -1

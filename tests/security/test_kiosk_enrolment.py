@@ -1,24 +1,30 @@
-"""Enrolled kiosks (KIOSK_ENROLMENT=1): anonymous callers can neither bury the staff inbox nor create kiosk
-offline alerts; an enrolled kiosk works with its secret, for its own id and zone only; retired and stale kiosks
-stop counting; assistance has a mall-wide rate limit; an unenrolled browser still reads the zone page."""
+"""Enrolled kiosks, on by default: anonymous callers can neither bury the staff inbox nor create kiosk offline
+alerts; an enrolled kiosk works with its secret, for its own id and zone only; retired and stale kiosks stop
+counting; assistance has a mall-wide rate limit; an unenrolled browser still reads the zone page; the demo enrols
+one kiosk per zone; KIOSK_ENROLMENT=0 is the explicit opt-out."""
 
 from __future__ import annotations
 
+import queue
 import time
+from pathlib import Path
 
 import pytest
+import requests
 import socketio
 
 from server.kiosk.enrol import HEADER
+from server.settings import Settings
 from tests.conftest import ServerProcess, make_user
+from tests.helpers import enrol_kiosk
 
 ZONE = "fridges"
 
 
 @pytest.fixture
 def kapp(make_app):  # type: ignore[no-untyped-def]
-    """The app with kiosk enrolment switched on."""
-    return make_app(kiosk_enrolment=True)
+    """The app with the default settings: kiosk enrolment is on without asking for it."""
+    return make_app()
 
 
 def _manager(app):  # type: ignore[no-untyped-def]
@@ -97,7 +103,7 @@ def test_stale_kiosk_stops_alerting(kapp) -> None:  # type: ignore[no-untyped-de
 
 
 def test_mall_wide_assistance_limit(make_app, r, prefix) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(kiosk_enrolment=True, assist_global_per_minute=3)
+    app = make_app(assist_global_per_minute=3)
     if time.time() % 60 > 55:
         time.sleep(6)  # keep the requests in one minute
     codes = []
@@ -129,24 +135,90 @@ def test_cli_enrols_a_kiosk(kapp) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sockets_speak_only_for_their_own_enrolled_kiosk(redis_url, r) -> None:  # type: ignore[no-untyped-def]
-    server = ServerProcess(redis_url, prefix="enrol:", KIOSK_ENROLMENT="1").start()
+    """Over real Socket.IO clients of a server with the default settings: an anonymous socket may watch the zone
+    but not join a kiosk's room (its assistance requests and the names of the staff coming), nor beat for it; the
+    kiosk's own socket may, until the kiosk is retired."""
+    server = ServerProcess(redis_url, prefix="enrol:", STAFFING_ENGINE="0").start()
+    socks: list[socketio.Client] = []
     try:
-        from core.mall.loader import load_mall
-        from server.kiosk.enrol import KioskEnrolment
-        from server.store.keys import Keys
-
-        secret = KioskEnrolment(r, Keys("enrol:"), load_mall(None)).enrol("fridges-k1", ZONE)
+        secret = enrol_kiosk(r, "enrol:", "fridges-k1", ZONE)
+        anon_got: queue.Queue = queue.Queue()
         anon = socketio.Client(reconnection=False)
+        anon.on("assist", anon_got.put)
         anon.connect(server.url, transports=["websocket"])
+        socks.append(anon)
         assert anon.call("subscribe", {"zone": ZONE}, timeout=5)["ok"] is True  # read-only page still live
-        assert anon.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5)["error"] == "kiosk_not_enrolled"
+        assert anon.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5) == \
+            {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
+        forged = socketio.Client(reconnection=False)  # a made-up secret is no better than none
+        forged.connect(server.url, transports=["websocket"], auth={"kiosk_token": "kio_" + "x" * 32})
+        socks.append(forged)
+        assert forged.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5)["ok"] is False
         assert anon.call("kiosk_heartbeat", {"kiosk": "fridges-k1", "zone": ZONE}, timeout=5)["ok"] is False
-        anon.disconnect()
+        assert r.hget("enrol:kiosk:hb", "fridges-k1") is None
+
+        kiosk_got: queue.Queue = queue.Queue()
         kiosk = socketio.Client(reconnection=False)
+        kiosk.on("assist", kiosk_got.put)
         kiosk.connect(server.url, transports=["websocket"], auth={"kiosk_token": secret})
+        socks.append(kiosk)
         assert kiosk.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5)["ok"] is True
         assert kiosk.call("kiosk_heartbeat", {"kiosk": "fridges-k1", "zone": ZONE, "version": "1"}, timeout=5)["ok"] is True
         assert kiosk.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k2"}, timeout=5)["ok"] is False
-        kiosk.disconnect()
+        res = requests.post(server.url + "/api/v1/assist", json={"zone": ZONE, "kiosk": "fridges-k1", "reason": "other"},
+                            headers={HEADER: secret}, timeout=5)
+        assert res.status_code == 201, res.text
+        assert kiosk_got.get(timeout=5)["id"] == res.json()["id"]  # the kiosk's own room carries its request
+        time.sleep(0.5)
+        assert anon_got.empty() and forged.call("subscribe", {"zone": ZONE}, timeout=5)["ok"] is True
+
+        # retired: the socket that is already open is refused at its next heartbeat and cannot rejoin the room
+        cli = requests.Session()  # a manager retires it
+        user, pw = make_user(r, "boss", prefix="enrol:")
+        cli.post(server.url + "/login", data={"username": user, "password": pw}, allow_redirects=False, timeout=5)
+        csrf = cli.get(server.url + "/api/v1/session", timeout=5).json()["csrf"]
+        assert cli.post(server.url + "/api/v1/kiosks/fridges-k1/retire", headers={"X-CSRF-Token": csrf}, timeout=5).status_code == 200
+        ack = kiosk.call("kiosk_heartbeat", {"kiosk": "fridges-k1", "zone": ZONE, "version": "1"}, timeout=5)
+        assert ack == {"ok": False, "error": "kiosk_not_enrolled", "field": "kiosk"}
+        assert kiosk.call("subscribe", {"zone": ZONE, "kiosk": "fridges-k1"}, timeout=5)["ok"] is False
+        assert r.hget("enrol:kiosk:hb", "fridges-k1") is None
     finally:
+        for c in socks:
+            c.disconnect()
         server.kill()
+
+
+def test_enrolment_is_on_by_default_and_kiosk_enrolment_0_opts_out(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The one place the opt-out is used: a lab where any browser may act as a kiosk."""
+    monkeypatch.delenv("KIOSK_ENROLMENT", raising=False)
+    assert Settings().kiosk_enrolment is True
+    monkeypatch.setenv("KIOSK_ENROLMENT", "0")
+    assert Settings().kiosk_enrolment is False
+    lab = make_app(kiosk_enrolment=False).test_client()
+    assert lab.post("/api/v1/kiosk/heartbeat", json={"kiosk": "lab-1", "zone": ZONE}).status_code == 200
+    assert lab.post("/api/v1/assist", json={"zone": ZONE, "kiosk": "lab-1", "reason": "other"}).status_code == 201
+
+
+def test_the_demo_enrols_one_kiosk_per_zone_and_prints_working_links(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import unquote, urlsplit
+
+    from server.demo import enrol_demo_kiosks, kiosk_banner
+
+    svc = app.extensions["services"]
+    links = enrol_demo_kiosks(svc, tmp_path, "http://127.0.0.1:5000", keep=False)
+    assert set(links) == {z.id for z in svc.mall.zones}
+    banner = "\n".join(kiosk_banner(links, tmp_path))
+    assert all(link in banner for link in links.values())
+    assert (tmp_path / "kiosk_links.txt").stat().st_mode & 0o077 == 0
+    c = app.test_client()
+    for zone, link in links.items():
+        url = urlsplit(link)
+        assert url.path == f"/kiosk/{zone}" and url.query == f"kiosk={zone}-k1"
+        secret = unquote(url.fragment.removeprefix("enrol="))
+        res = c.post("/api/v1/kiosk/heartbeat", json={"kiosk": f"{zone}-k1", "zone": zone}, headers={HEADER: secret})
+        assert res.status_code == 200, (zone, res.json)
+    # DEMO_KEEP=1: devices already set up keep their secret; a fresh demo gives new ones
+    assert enrol_demo_kiosks(svc, tmp_path, "http://127.0.0.1:5000", keep=True) == links
+    fresh = enrol_demo_kiosks(svc, tmp_path, "http://127.0.0.1:5000", keep=False)
+    assert all(fresh[z] != links[z] for z in links)
+    assert len(svc.kiosks.status()) == len(links)  # every demo kiosk beat once above
