@@ -173,7 +173,7 @@ def nginx_in_front(prefix_dir: Path, *web_ports: int) -> Iterator[int]:
     port = free_port()
     upstreams = " ".join(f"server 127.0.0.1:{p};" for p in web_ports)
     conf = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
-        LISTEN_PORT=port, PREFIX_DIR=prefix_dir, UPSTREAMS=upstreams)
+        LISTEN_PORT=port, PREFIX_DIR=prefix_dir, UPSTREAMS=upstreams, INGEST_UPSTREAMS=upstreams)  # web processes stand in
     (prefix_dir / "nginx.conf").write_text(conf)
     proc = subprocess.Popen([nginx, "-p", str(prefix_dir), "-c", str(prefix_dir / "nginx.conf"), "-g", "daemon off;"],
                             stderr=subprocess.PIPE)
