@@ -7,22 +7,26 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import redis
-from flask import Flask, Request, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask import Flask
 
 from core.mall.loader import load_mall
 from core.mall.schema import Mall
 from server.extensions import socketio
-from server.live.notify import Notifier
+from server.live.notify import Emitter, Notifier
 from server.services import Services
 from server.settings import ROOT, Settings
 from server.store.keys import Keys
 
+if TYPE_CHECKING:
+    from server.ingest.wsgi_app import WSGIApp
 
-def build_services(settings: Settings, mall: Mall) -> Services:
-    """Every service of one web process, in dependency order; nothing is created later or looked up by name."""
+
+def build_services(settings: Settings, mall: Mall, emitter: Emitter | None = None) -> Services:
+    """Every service of one web process, in dependency order; nothing is created later or looked up by name.
+    Live updates go out through `emitter` (default: this process's Socket.IO server)."""
     from server.assist.store import AssistStore
     from server.auth.users import Users
     from server.ingest.tokens import ApiTokens, CameraTokens
@@ -45,7 +49,7 @@ def build_services(settings: Settings, mall: Mall) -> Services:
     metrics = Metrics()
     counts = CountStore(r, keys, tz, opening)
     reader = Reader(r, keys, tz)
-    notify = Notifier(socketio)
+    notify = Notifier(emitter or socketio)
     live = LivePublisher(notify, r, reader, counts, mall, metrics, settings.publish_interval_ms / 1000.0,
                          settings.camera_offline_seconds, keys.tick_lock)
     kiosks = KioskRegistry(r, keys, mall)
@@ -166,41 +170,29 @@ def _common(app: Flask, svc: Services) -> None:
         return resp
 
 
-class NoSessions(SessionInterface):
-    """No cookie sessions at all: opening Flask's signed-cookie session cost every camera request a serializer."""
-
-    def open_session(self, app: Flask, request: Request) -> None:
-        return None  # Flask then uses a null session, which refuses writes
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        return None
-
-
-def create_ingest_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
-    """The camera-facing process: camera routes and health only, no Socket.IO server of its own.
+def create_ingest_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> WSGIApp:
+    """The camera-only process: camera events, heartbeats and config (and health), as a plain WSGI function.
 
     Every camera posts a few small batches a second; in the full server each of them also paid for the page,
     session and socket machinery cameras never use. This process serves the camera routes alone (under granian,
-    see deploy/README.md), and the zone updates it publishes reach the pages through the Socket.IO message queue,
-    so it needs that queue. The full server still answers the same camera routes (one blueprint serves both).
+    `python -m server.ingest`) through the same `CameraApi` as the full server's blueprint, and the zone updates
+    it publishes reach the pages through the Socket.IO message queue, so it needs that queue.
     """
-    from server.ingest.api import create_blueprint as ingest_bp
-    from server.redis_client import SocketIOQueue
+    from server.health import ready_probe
+    from server.ingest.camera_api import CameraApi
+    from server.ingest.wsgi_app import camera_wsgi
+    from server.redis_client import QueueEmitter
 
     settings = settings or Settings()
     if not settings.message_queue:
         raise ValueError("SOCKETIO_MESSAGE_QUEUE: the ingest process publishes live updates through the message queue; "
                          "it cannot run with the queue off")
     mall = mall or load_mall(settings.mall_file)
-    app = _flask_app(settings)
-    svc = build_services(settings, mall)
-    app.extensions["services"] = svc
-    app.session_interface = NoSessions()  # cameras carry a bearer token, never a cookie
-    socketio.init_app(app, async_mode=settings.async_mode, manage_session=False,  # emits go to the queue only
-                      client_manager=SocketIOQueue(settings.redis_url, svc.keys.socketio_channel, write_only=True))
-    _common(app, svc)
-    app.register_blueprint(ingest_bp(svc))
+    keys = Keys(settings.key_prefix)
+    svc = build_services(settings, mall, QueueEmitter(settings.redis_url, keys.socketio_channel))
+    app = camera_wsgi(CameraApi(svc), settings.max_body_bytes, SECURITY_HEADERS, ready_probe(settings.redis_url),
+                      svc.metrics.registry)
     if background:
         svc.live.start()  # zone updates of this process's batches; pages, content and staffing run elsewhere
-    logging.getLogger(__name__).info("ingest app ready: %d cameras", len(mall.cameras))
+    logging.getLogger(__name__).info("ingest process ready: %d cameras", len(mall.cameras))
     return app

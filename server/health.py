@@ -18,7 +18,7 @@ from server.services import Services
 READY_TIMEOUT_SECONDS = 0.5
 
 
-def _probe(url: str) -> redis.Redis:
+def ready_probe(url: str) -> redis.Redis:
     """A client of its own for /readyz: half-second timeouts and no retry, so a stopped Redis is reported at
     once (the shared client waits 5 s per command, which held /readyz for 10 s), and a full shared pool
     cannot make the process look unready."""
@@ -28,9 +28,25 @@ def _probe(url: str) -> redis.Redis:
     return redis.Redis(connection_pool=pool)
 
 
+def readiness(probe: redis.Redis) -> tuple[int, dict[str, object]]:
+    try:
+        probe.ping()
+    except RedisError as exc:
+        return 503, error_body("unavailable", f"redis unreachable: {type(exc).__name__}")
+    return 200, {"ok": True, "redis": True}
+
+
+def metrics_allowed(remote_addr: str | None, authorization: str | None) -> bool:
+    """Prometheus scrapes come from the machine itself, or with `Authorization: Bearer $METRICS_TOKEN`.
+    (nginx in front denies /metrics, since behind it every client looks local.)"""
+    token = os.environ.get("METRICS_TOKEN")
+    sent = (authorization or "").removeprefix("Bearer ").strip()
+    return (remote_addr or "") in ("127.0.0.1", "::1") or bool(token and hmac.compare_digest(sent, token))
+
+
 def create_blueprint(svc: Services) -> Blueprint:
     bp = Blueprint("health", __name__)
-    probe = _probe(svc.settings.redis_url)
+    probe = ready_probe(svc.settings.redis_url)
 
     @bp.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
@@ -39,21 +55,12 @@ def create_blueprint(svc: Services) -> Blueprint:
 
     @bp.get("/readyz")
     def readyz():  # type: ignore[no-untyped-def]
-        try:
-            probe.ping()
-        except RedisError as exc:
-            return jsonify(error_body("unavailable", f"redis unreachable: {type(exc).__name__}")), 503
-        return jsonify({"ok": True, "redis": True})
-
+        status, body = readiness(probe)
+        return jsonify(body), status
 
     @bp.get("/metrics")
     def metrics():  # type: ignore[no-untyped-def]
-        """Prometheus scrape: from the machine itself, or with `Authorization: Bearer $METRICS_TOKEN`.
-        (nginx in front denies /metrics, since behind it every client looks local.)"""
-        token = os.environ.get("METRICS_TOKEN")
-        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        local = (request.remote_addr or "") in ("127.0.0.1", "::1")
-        if not (local or (token and hmac.compare_digest(sent, token))):
+        if not metrics_allowed(request.remote_addr, request.headers.get("Authorization")):
             return jsonify(error_body("forbidden", "metrics are served to localhost or with METRICS_TOKEN")), 403
         return Response(generate_latest(svc.metrics.registry), mimetype="text/plain; version=0.0.4")
 

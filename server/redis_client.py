@@ -82,3 +82,15 @@ class SocketIOQueue(socketio.RedisManager):
         except redis.RedisError as exc:
             log.error("cannot publish a Socket.IO message to Redis (dropped): %r", exc)
             return None
+
+
+class QueueEmitter:
+    """Emits onto the Socket.IO message queue from a process with no Socket.IO server of its own (the
+    camera-only process): the web processes deliver them to their sockets. Quacks like `SocketIO.emit`."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        self.queue = SocketIOQueue(url, channel, write_only=True)
+
+    def emit(self, event: str, data: Any, to: str | None = None, ignore_queue: bool = False) -> None:
+        if not ignore_queue:  # "own" emits target this process's sockets, and it has none
+            self.queue.emit(event, data, namespace="/", room=to)

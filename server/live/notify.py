@@ -9,9 +9,7 @@ Rooms: `zone:<id>` (that zone's kiosks), `crowd` (every kiosk), `kiosk:<id>` (on
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask_socketio import SocketIO
+from typing import Any, Protocol
 
 CROWD = "crowd"
 STAFF = "staff"
@@ -26,8 +24,14 @@ def kiosk_room(kiosk: str) -> str:
     return f"kiosk:{kiosk}"
 
 
+class Emitter(Protocol):
+    """Flask-SocketIO's `SocketIO` in a web process; `server.redis_client.QueueEmitter` in the camera-only one."""
+
+    def emit(self, event: str, data: Any, to: str | None = None, ignore_queue: bool = False) -> Any: ...
+
+
 class Notifier:
-    def __init__(self, socketio: SocketIO) -> None:
+    def __init__(self, socketio: Emitter) -> None:
         self.socketio = socketio
 
     def _emit(self, event: str, payload: dict[str, Any], to: str, own: bool = False) -> None:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from server.ingest.api import plausibility_limits
+from server.ingest.camera_api import plausibility_limits
 from tests.conftest import make_user
 from tests.helpers import auth, ev
 
