@@ -105,11 +105,13 @@ async function copyLink() {
 
 async function retireKiosk(id) {
   if (!window.confirm(t("Retire kiosk {kiosk}? Its secret stops working at once; it can be enrolled again later.", { kiosk: id }))) return;
+  let said;
   try {
     await Mgr.api("/api/v1/kiosks/" + encodeURIComponent(id) + "/retire", { method: "POST" });
-    $("kq-summary").textContent = t("Kiosk {kiosk} retired", { kiosk: id });
-  } catch (e) { $("kq-summary").textContent = Mgr.errText(e); }
+    said = t("Kiosk {kiosk} retired", { kiosk: id });
+  } catch (e) { said = Mgr.errText(e); }
   await load();
+  $("kq-summary").textContent = said;  // until the next refresh
 }
 
 function wire() {

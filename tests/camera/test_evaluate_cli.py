@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from camera.evaluate import match_events
 from tests.camera.conftest import ROOT, dev_clip
@@ -57,11 +61,18 @@ def test_match_events_greedy_within_one_second():
     assert (s["tp"], s["fp"], s["fn"]) == (1, 2, 1)
 
 
-def test_several_clips_report_per_clip_and_pooled_figures():
+@pytest.fixture(scope="module")
+def two_clips() -> tuple[tuple[Path, Path], tuple[Path, Path], dict[str, Any]]:
+    """KITTI-17 and TUD-Campus through one `evaluate --json` run with the default config (each clip is evaluated
+    on its own, so the TUD figures are those of a single-clip run)."""
     (kv, kt), (tv, tt) = dev_clip("KITTI-17"), dev_clip("TUD-Campus")
     res = run_cli("--video", str(kv), "--truth", str(kt), "--video", str(tv), "--truth", str(tt), "--json")
     assert res.returncode == 0, res.stderr
-    out = json.loads(res.stdout)
+    return (kv, kt), (tv, tt), json.loads(res.stdout)
+
+
+def test_several_clips_report_per_clip_and_pooled_figures(two_clips):
+    (kv, kt), (tv, tt), out = two_clips
     clips, pooled = out["clips"], out["pooled"]
     assert [c["video"] for c in clips] == [str(kv), str(tv)]
     for c, truth in zip(clips, (kt, tt), strict=True):
@@ -109,13 +120,13 @@ def test_config_without_a_line_works_with_a_truth_line_below_the_frame(tmp_path)
     assert json.loads(res.stdout)["stride"] == 40
 
 
-def test_node_that_cannot_afford_every_frame_falls_back_to_a_measured_stride(tmp_path):
-    video, truth = dev_clip("TUD-Campus")  # 25 fps
+def test_node_that_cannot_afford_every_frame_falls_back_to_a_measured_stride(tmp_path, two_clips):
+    _, (video, truth), default_run = two_clips  # TUD-Campus: 25 fps
     cfg = tmp_path / "cam.yaml"
     cfg.write_text("cpu_share: 0.01\n")  # 0.4 ms of CPU a frame: no real detector pass fits
     res = run_cli("--video", str(video), "--truth", str(truth), "--config", str(cfg), "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert out["stride"] == 6 and out["detect_fps"] == 25.0 / 6  # the floor: 4 detector passes a second
-    full = run_cli("--video", str(video), "--truth", str(truth), "--json")
-    assert json.loads(full.stdout)["stride"] == 1  # a whole core: every frame
+    full = default_run["clips"][1]
+    assert full["video"] == str(video) and full["stride"] == 1  # a whole core: every frame

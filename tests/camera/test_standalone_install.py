@@ -21,7 +21,9 @@ def camera_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("camera-venv") / "v"
     venv.EnvBuilder(with_pip=True).create(where)
     py = where / "bin" / "python"
-    res = subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
+    # --no-compile: the byte code of scipy, OpenCV and OpenVINO is written on first import instead (most of the
+    # install time, and the test imports only what it runs)
+    res = subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile", "-r",
                           str(ROOT / "requirements-camera.txt")], capture_output=True, text=True, timeout=900, check=False)
     assert res.returncode == 0, res.stderr[-3000:]
     return py

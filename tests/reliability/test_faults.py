@@ -21,6 +21,7 @@ from server.ingest.tokens import CameraTokens
 from server.redis_server import free_port
 from server.store.keys import Keys
 from tests.conftest import ROOT, ServerProcess
+from tests.helpers import wait_for
 from tests.reliability.harness import CountingCamera, KillableRedis, Proxy
 
 CAM, ZONE = "cam-phones-flagship-1", "phones-flagship"
@@ -52,8 +53,7 @@ def test_redis_killed_and_restarted_mid_stream(own_redis: KillableRedis, tmp_pat
     server = ServerProcess(own_redis.url).start()
     cam = CountingCamera(server.url, CAM, tok, tmp_path / "spool.sqlite").start()
     try:
-        time.sleep(2)
-        assert stored(own_redis.url) > 20
+        wait_for(lambda: stored(own_redis.url) > 20, 10, what="counts stored before the kill")
         own_redis.kill()  # SIGKILL: no shutdown, no final fsync
         time.sleep(3)
         probe = {"stream": "probe", "events": [{"seq": 1, "time": time.time(), "in": 1, "out": 0}]}
@@ -62,7 +62,9 @@ def test_redis_killed_and_restarted_mid_stream(own_redis: KillableRedis, tmp_pat
         assert res.status_code == 503 and res.json()["error"] == "unavailable"  # never a 500 while Redis is away
         assert requests.get(server.url + "/readyz", timeout=10).status_code == 503
         own_redis.start()  # same port, same AOF
-        time.sleep(2)
+        at_restart = cam.spool.last_seq()
+        # the camera keeps counting until what it counted after the restart has been stored too
+        wait_for(lambda: stored(own_redis.url) > at_restart + 20, 20, what="counts after the restart stored")
         counted = cam.stop_counting()
         assert cam.wait_delivered(30)
         assert stored(own_redis.url) == counted
@@ -90,12 +92,13 @@ def test_web_server_sigkilled_and_restarted(own_redis: KillableRedis, tmp_path: 
     server = ServerProcess(own_redis.url).start()
     cam = CountingCamera(server.url, CAM, tok, tmp_path / "spool.sqlite").start()
     try:
-        time.sleep(2)
+        wait_for(lambda: stored(own_redis.url) > 20, 10, what="counts stored before the kill")
         server.kill(signal.SIGKILL)
-        time.sleep(3)
-        assert cam.spool.depth() > 0  # counts waited in the spool while the server was gone
+        # counts wait in the spool while the server is gone
+        wait_for(lambda: cam.spool.depth() > 50, 10, what="counts spooled while the server is gone")
         server = ServerProcess(own_redis.url, port=server.port).start()
-        time.sleep(2)
+        at_restart = cam.spool.last_seq()
+        wait_for(lambda: stored(own_redis.url) > at_restart + 20, 20, what="counts after the restart stored")
         counted = cam.stop_counting()
         assert cam.wait_delivered(30)
         assert stored(own_redis.url) == counted
@@ -110,15 +113,18 @@ def test_camera_cut_off_from_the_server_for_60_seconds(own_redis: KillableRedis,
     proxy = Proxy(free_port(), server.port).start()
     cam = CountingCamera(f"http://127.0.0.1:{proxy.listen_port}", CAM, tok, tmp_path / "spool.sqlite", period=0.05).start()
     try:
-        time.sleep(2)
+        wait_for(lambda: stored(own_redis.url) > 20, 10, what="counts stored before the cut")
         proxy.cut()
         time.sleep(1)  # a request already past the proxy may still land
         before = stored(own_redis.url)
+        at_cut = cam.spool.last_seq()  # what the camera counts from here on cannot get through
         time.sleep(59)
         assert stored(own_redis.url) == before  # nothing got through the cut
-        assert cam.spool.depth() >= 1000  # ~20 events/s kept for a minute
+        # everything counted during the cut is kept (~20 events/s; fewer when the machine is busy)
+        during = cam.spool.last_seq() - at_cut
+        assert during >= 600 and cam.spool.depth() >= during, (during, cam.spool.depth())
         proxy.restore()
-        time.sleep(2)
+        wait_for(lambda: stored(own_redis.url) > before, 20, what="deliveries through the restored link")
         counted = cam.stop_counting()
         assert cam.wait_delivered(30)
         assert stored(own_redis.url) == counted
