@@ -131,3 +131,32 @@ def test_a_revoked_token_writes_nothing(pair, cam_tokens, redis_url: str) -> Non
     assert res.status_code == 401 and res.json()["field"] == "Authorization"
     assert r.hget(Keys(PREFIX).occupancy, "fridges") == before
     assert r.hget(Keys(PREFIX).stream_state(OTHER, "default"), "max") == "1"
+
+
+@pytest.mark.parametrize("which", ["web", "ingest"])
+def test_bad_requests_get_the_same_json_errors_on_both_processes(pair, cam_tokens, which: str) -> None:  # type: ignore[no-untyped-def]
+    url = (pair[0].url if which == "web" else pair[1].url) + f"/api/v1/cameras/{CAM}/events"
+    hdr = auth(cam_tokens.issue(CAM))
+    wrong_method = requests.get(url, headers=hdr, timeout=5)
+    assert wrong_method.status_code == 405 and "POST" in wrong_method.headers["Allow"]
+    assert wrong_method.json()["error"] == "method_not_allowed"
+    as_text = requests.post(url, data='{"events": []}', headers={**hdr, "Content-Type": "text/plain"}, timeout=5)
+    assert as_text.status_code == 415 and as_text.json()["field"] == "Content-Type"
+    broken = requests.post(url, data='{"events": [', headers={**hdr, "Content-Type": "application/json"}, timeout=5)
+    assert broken.status_code == 400 and broken.json()["error"] == "malformed_json"
+    huge = requests.post(url, data=b"[" + b"1," * 200_000 + b"1]", headers={**hdr, "Content-Type": "application/json"}, timeout=5)
+    assert huge.status_code == 413 and huge.json()["field"] == "body"
+    not_object = requests.post(url, json=[1, 2], headers=hdr, timeout=5)
+    assert not_object.status_code == 422 and not_object.json()["field"] == "body"
+
+
+def test_the_ingest_process_reports_readiness_and_its_own_metrics(pair, cam_tokens) -> None:  # type: ignore[no-untyped-def]
+    _, ingest = pair
+    assert requests.get(ingest.url + "/readyz", timeout=5).json() == {"ok": True, "redis": True}
+    tok = cam_tokens.issue(CAM)
+    for seq in (5000, 5001):
+        requests.post(f"{ingest.url}/api/v1/cameras/{CAM}/events", json={"events": [ev(seq, 1, 1)]}, headers=auth(tok), timeout=5)
+    text = requests.get(ingest.url + "/metrics", timeout=5).text
+    batches = next(float(ln.split()[-1]) for ln in text.splitlines() if ln.startswith("ingest_batches_total"))
+    assert batches >= 2
+    assert requests.post(ingest.url + "/healthz", timeout=5).status_code == 405
