@@ -240,8 +240,13 @@ def content_dir() -> Path:
     return Path(os.environ.get("KIOSK_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
 
+def _yaml_files(folder: Path) -> list[Path]:
+    """A content folder's YAML files; dotfiles are skipped (the editor writes `.zone.XXXX.yaml`, then renames it)."""
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("."))
+
+
 def content_files(root: Path) -> list[Path]:
-    return sorted([root / "subsidy_rules.yaml", *root.glob("categories/*.yaml"), *root.glob("zones/*.yaml")])
+    return sorted([root / "subsidy_rules.yaml", *_yaml_files(root / "categories"), *_yaml_files(root / "zones")])
 
 
 def load_content(mall: Mall, root: Path | None = None) -> Content:
@@ -251,7 +256,7 @@ def load_content(mall: Mall, root: Path | None = None) -> Content:
     subsidy = _validate(SubsidyRules, _read(root / "subsidy_rules.yaml"), root / "subsidy_rules.yaml")
     known_cats = {z.category for z in mall.zones}
     categories: dict[str, CategoryContent] = {}
-    for path in sorted(root.glob("categories/*.yaml")):
+    for path in _yaml_files(root / "categories"):
         c = _validate(CategoryContent, _read(path), path)
         if c.category != path.stem:
             raise ContentError(f"{path}: category: {c.category!r} does not match the file name {path.stem!r}")
@@ -260,7 +265,7 @@ def load_content(mall: Mall, root: Path | None = None) -> Content:
         _check_subsidy_refs(path, c.products, subsidy)
         categories[c.category] = c
     zones: dict[str, ZoneContent] = {}
-    for path in sorted(root.glob("zones/*.yaml")):
+    for path in _yaml_files(root / "zones"):
         zc = _validate(ZoneContent, _read(path), path)
         if zc.zone != path.stem:
             raise ContentError(f"{path}: zone: {zc.zone!r} does not match the file name {path.stem!r}")

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from core.mall.loader import load_mall
-from server.kiosk.content import DEFAULT_CONTENT_DIR, ContentError, load_content
+from server.kiosk.content import DEFAULT_CONTENT_DIR, ContentError, content_files, load_content
 
 MALL = load_mall(None)
 
@@ -82,3 +82,12 @@ def test_watcher_emits_changed_zones_and_keeps_content_on_a_bad_edit(content_cop
     assert w.check() == []
     assert w.last_error and "products[0].price" in w.last_error
     assert w.content.zone_view("fridges")["tagline"]["en"] == "New slogan"
+
+
+def test_a_half_written_editor_temp_file_is_not_content(content_copy: Path) -> None:
+    """The editor writes `.zone.XXXX.yaml` and renames it into place; neither the loader nor the watcher reads it."""
+    (content_copy / "zones" / ".fridges.k3j2.yaml").write_text("zone: fridges\nfeatured: [")  # cut off mid-write
+    mall = load_mall()
+    content = load_content(mall, content_copy)
+    assert "fridges" in content.zones
+    assert all(not p.name.startswith(".") for p in content_files(content_copy))
