@@ -52,8 +52,7 @@ def paths(mall: Mall, enrolment: bool) -> dict[str, Any]:
             "Open counters and the expected checkout wait (the manager panel's very figure)", PUBLIC,
             ok(obj({"open_counters": INT, "open_ids": array(STR), "expected_wait_minutes": nullable(NUM),
                     "wait_label": STR, "wait_basis": STR, "queue": nullable(NUM), "source": STR,
-                    "updated": {"anyOf": [TIME, {"type": "string", "description": "ISO 8601 (the engine's figure)"},
-                                          {"type": "null"}]}},
+                    "updated": TIME},
                    {"wait_label_zh": STR})))},
         "/api/v1/kiosk/subsidy": {"post": operation(
             "Trade-in subsidy of 1 to 20 items (price x the energy class's rate, capped per item)", PUBLIC,

@@ -67,7 +67,7 @@ class CounterError(ApiError):
 
 def _fresh(updated: object) -> bool:
     try:
-        ts = float(updated) if isinstance(updated, int | float) else datetime.fromisoformat(str(updated)).timestamp()
+        ts = float(updated) if isinstance(updated, int | float) else datetime.fromisoformat(str(updated)).timestamp()  # older records
     except (TypeError, ValueError):
         return False
     return time.time() - ts <= PUBLIC_FRESH_SECONDS
@@ -299,7 +299,7 @@ class StaffingService:
             "wait_label_zh": wait.label_zh,
             "wait_basis": wait.basis,
             "queue": fc.queue_length,
-            "updated": sugg["time"],
+            "updated": ts,  # epoch seconds, as in the queue-based estimate
         }
         minute = end  # the rate "now" is the rate of the last complete minute
         pipe = self.r.pipeline(transaction=False)

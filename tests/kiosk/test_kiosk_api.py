@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -45,6 +46,8 @@ def test_checkout_summary_uses_a_fresh_staffing_suggestion(client, app, r) -> No
     body = client.get("/api/v1/kiosk/checkout").get_json()
     assert body["source"] == "staffing"
     assert body["open_counters"] == svc.open_count()
+    # one shape whichever path answered: `updated` is epoch seconds, as in the queue-based estimate
+    assert isinstance(body["updated"], float) and abs(body["updated"] - time.time()) < 60
 
 
 def test_subsidy_endpoint(client) -> None:  # type: ignore[no-untyped-def]
