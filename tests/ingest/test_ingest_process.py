@@ -4,9 +4,6 @@ camera rules as the full server, and its batches reach kiosk sockets of the web 
 from __future__ import annotations
 
 import queue
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,9 +11,8 @@ import redis
 import requests
 
 from server.ingest.tokens import CameraTokens
-from server.redis_server import free_port
 from server.store.keys import Keys
-from tests.conftest import ROOT, ServerProcess, server_env
+from tests.conftest import IngestProcess, ServerProcess
 from tests.helpers import auth, ev
 from tests.live.test_rooms import kiosk_client, wait_for
 
@@ -24,39 +20,13 @@ CAM, ZONE, OTHER = "cam-smart-kitchen-1", "smart-kitchen", "cam-fridges-1"
 PREFIX = "ingestproc:"
 
 
-class IngestProcess:
-    def __init__(self, redis_url: str, prefix: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = server_env(redis_url, free_port(), prefix, INGEST_PORT=str(self.port))
-        self.proc = subprocess.Popen([sys.executable, "-m", "server.ingest"], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("ingest process exited: " + self.proc.stderr.read().decode())  # type: ignore[union-attr]
-            try:
-                if requests.get(self.url + "/healthz", timeout=0.5).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("ingest process did not become healthy")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 @pytest.fixture(scope="module")
 def pair(redis_url: str) -> Iterator[tuple[ServerProcess, IngestProcess]]:
     redis.Redis.from_url(redis_url).delete(*(redis.Redis.from_url(redis_url).keys(PREFIX + "*") or ["-"]))
     web = ServerProcess(redis_url, prefix=PREFIX, STAFFING_ENGINE="0").start()
-    ingest = IngestProcess(redis_url, PREFIX)
+    ingest = IngestProcess(redis_url, PREFIX).start()
     yield web, ingest
-    ingest.stop()
+    ingest.kill()
     web.kill()
 
 
