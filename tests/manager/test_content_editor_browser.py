@@ -24,7 +24,7 @@ from server.kiosk.content import DEFAULT_CONTENT_DIR
 from tests.browser import log_in, open_page, set_language
 from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, session, user
-from tests.pages.audit import assert_fits
+from tests.pages.audit import assert_fits, screens
 
 MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
@@ -275,17 +275,14 @@ def test_layout_with_the_card_open(browser, srv) -> None:  # type: ignore[no-unt
                  ("detail-en", "10 % off selected fridges")):
         promo.locator(f"[data-k={k}]").fill(v)
     expect(page.locator("#ct-preview .ct-pv-promos li").last).to_contain_text("Winter refresh")
-    for vp in ((1920, 1080), (1366, 768), (1280, 800), (1080, 1920)):
-        page.set_viewport_size({"width": vp[0], "height": vp[1]})
-        for lang in ("zh", "en"):
-            set_language(page, lang)
-            assert_fits(page, f"content card {vp} {lang}", settle_ms=300)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.locator("#content-card").screenshot(path=str(SHOTS / f"manager-content-{vp[0]}x{vp[1]}-{lang}.png"))
-            if vp == (1366, 768) and lang == "en":
-                page.evaluate("() => { document.querySelector('.mgr-header').style.position = 'static'; }")  # not over the card
-                page.locator("#content-card").screenshot(path=str(DOC_SHOT))
-                page.evaluate("() => { document.querySelector('.mgr-header').style.position = ''; }")
+    for vp, lang in screens(page):
+        assert_fits(page, f"content card {vp} {lang}", settle_ms=300)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#content-card").screenshot(path=str(SHOTS / f"manager-content-{vp}-{lang}.png"))
+        if vp == "1366x768" and lang == "en":
+            page.evaluate("() => { document.querySelector('.mgr-header').style.position = 'static'; }")  # not over the card
+            page.locator("#content-card").screenshot(path=str(DOC_SHOT))
+            page.evaluate("() => { document.querySelector('.mgr-header').style.position = ''; }")
     assert errors == [], errors
     ctx.close()
 

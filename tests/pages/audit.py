@@ -17,10 +17,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.browser import set_language
+
 AUDIT_JS = Path(__file__).with_name("audit.js").read_text(encoding="utf-8")
+
+
+# the screens the pages meet: desktop operations screens and a portrait kiosk
+SCREENS = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1280x800": (1280, 800), "1080x1920": (1080, 1920)}
+
+
+def screens(page: Any, languages: tuple[str, ...] = ("zh", "en"), tap: bool = False) -> Iterator[tuple[str, str]]:
+    """Put the page on each screen size and, at each, in each language (its language button, tapped on touch
+    kiosks); yields (size, language) for the caller to audit and photograph.  No languages: sizes only."""
+    for size, (w, h) in SCREENS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        if not languages:
+            yield size, ""
+        for lang in languages:
+            set_language(page, lang, tap)
+            yield size, lang
 
 
 def audit(page: Any) -> dict[str, list[str]]:

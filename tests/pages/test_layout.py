@@ -18,11 +18,10 @@ from core.mall.loader import load_mall
 from tests.browser import log_in, open_page, set_language, submit_login
 from tests.conftest import ServerProcess
 from tests.manager.helpers import SHOTS, Camera, user
-from tests.pages.audit import assert_fits
+from tests.pages.audit import assert_fits, screens
 
 MALL = load_mall(None)
 PREFIX = "lay:"
-VIEWPORTS = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1280x800": (1280, 800), "1080x1920": (1080, 1920)}
 # the checkout card; the longest zone name; a full zone whose "quieter than here" list holds busy and full zones
 KIOSK_ZONES = ("checkout-area", "tv-theatre-85", "phones-flagship")
 TABS = ("products", "compare", "subsidy", "map", "help")
@@ -62,27 +61,24 @@ def test_kiosk_fits_every_screen_in_both_languages(browser, busy, zone: str) -> 
     expect(page.locator("#conn")).to_have_class("conn online", timeout=5000)
     expect(page.locator("#occupancy")).not_to_have_text("–")
     other_floor = next(z.id for z in MALL.zones if z.floor != MALL.zone(zone).floor and z.category != "checkout")
-    for vp, (w, h) in VIEWPORTS.items():
-        page.set_viewport_size({"width": w, "height": h})
-        for lang in ("zh", "en"):
-            set_language(page, lang, tap=True)
-            for tab in TABS:
-                page.locator(f".k-tab[data-tab={tab}]").tap()
-                if tab == "compare" and page.locator("#compare-table").count() == 0 and page.locator(".compare-toggle").count() >= 2:
-                    page.locator(".k-tab[data-tab=products]").tap()
-                    page.locator(".compare-toggle").nth(0).tap()
-                    page.locator(".compare-toggle").nth(1).tap()
-                    page.locator(".k-tab[data-tab=compare]").tap()
-                if tab == "map":
-                    page.locator(f"#dests button[data-zone='{other_floor}']").tap()
-                assert_fits(page, f"kiosk {zone} {vp} {lang} {tab}")
-                if tab == "map" and zone == KIOSK_ZONES[0]:
-                    SHOTS.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-map-{vp}-{lang}.png"))
-            if zone == KIOSK_ZONES[0]:
-                SHOTS.mkdir(parents=True, exist_ok=True)
+    for vp, lang in screens(page, tap=True):
+        for tab in TABS:
+            page.locator(f".k-tab[data-tab={tab}]").tap()
+            if tab == "compare" and page.locator("#compare-table").count() == 0 and page.locator(".compare-toggle").count() >= 2:
                 page.locator(".k-tab[data-tab=products]").tap()
-                page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-{vp}-{lang}.png"))
+                page.locator(".compare-toggle").nth(0).tap()
+                page.locator(".compare-toggle").nth(1).tap()
+                page.locator(".k-tab[data-tab=compare]").tap()
+            if tab == "map":
+                page.locator(f"#dests button[data-zone='{other_floor}']").tap()
+            assert_fits(page, f"kiosk {zone} {vp} {lang} {tab}")
+            if tab == "map" and zone == KIOSK_ZONES[0]:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-map-{vp}-{lang}.png"))
+        if zone == KIOSK_ZONES[0]:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(".k-tab[data-tab=products]").tap()
+            page.screenshot(path=str(SHOTS / f"layout-kiosk-{zone}-{vp}-{lang}.png"))
     assert errors == [], errors
     ctx.close()
 
@@ -97,20 +93,17 @@ def test_kiosk_overlays_and_index_fit_every_screen(browser, busy) -> None:  # ty
         set_language(page, lang, tap=True)
         page.locator(".k-tab[data-tab=subsidy]").tap()  # a shopper session: idle asks "still there?"
         expect(page.locator("#still")).to_be_visible(timeout=4000)
-        for vp, (w, h) in VIEWPORTS.items():
-            page.set_viewport_size({"width": w, "height": h})
+        for vp, _ in screens(page, languages=()):
             assert_fits(page, f"still-there {vp} {lang}")
         page.locator("#still-yes").tap()
         expect(page.locator("#still")).to_be_hidden()
     expect(page.locator("#still")).to_be_visible(timeout=4000)
     expect(page.locator("#attract")).to_be_visible(timeout=10000)
-    for vp, (w, h) in VIEWPORTS.items():
-        page.set_viewport_size({"width": w, "height": h})
+    for vp, _ in screens(page, languages=()):
         assert_fits(page, f"attract {vp}")
     page.goto(f"{srv.url}/kiosk/")
     page.wait_for_selector("#conn.online")
-    for vp, (w, h) in VIEWPORTS.items():
-        page.set_viewport_size({"width": w, "height": h})
+    for vp, _ in screens(page, languages=()):
         assert_fits(page, f"kiosk index {vp}")
     assert errors == [], errors
     ctx.close()
@@ -125,13 +118,10 @@ def test_manager_fits_every_screen_in_both_languages(browser, busy) -> None:  # 
     expect(page.locator("#zones tbody tr td.spark .uplot").first).to_be_visible()
     page.click("#rp-show")  # the date-range report on screen too
     expect(page.locator("#rp-table tbody tr").first).to_be_visible()
-    for vp, (w, h) in VIEWPORTS.items():
-        page.set_viewport_size({"width": w, "height": h})
-        for lang in ("zh", "en"):
-            set_language(page, lang)
-            assert_fits(page, f"manager {vp} {lang}", settle_ms=450)  # charts resize to their new width
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"layout-manager-{vp}-{lang}.png"))
+    for vp, lang in screens(page):
+        assert_fits(page, f"manager {vp} {lang}", settle_ms=450)  # charts resize to their new width
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"layout-manager-{vp}-{lang}.png"))
     assert errors == [], errors
     ctx.close()
 
@@ -142,11 +132,8 @@ def test_login_and_staff_pages_fit_every_screen_in_both_languages(browser, busy)
     ctx, page, errors = open_page(browser, 1920, 1080)
     page.goto(srv.url + "/login?next=/manager")
     for where in ("login", "staff"):
-        for vp, (w, h) in VIEWPORTS.items():
-            page.set_viewport_size({"width": w, "height": h})
-            for lang in ("zh", "en"):
-                set_language(page, lang)
-                assert_fits(page, f"{where} {vp} {lang}")
+        for vp, lang in screens(page):
+            assert_fits(page, f"{where} {vp} {lang}")
         if where == "login":
             submit_login(page, u, pw)
             expect(page.locator("#counters .counter").first).to_be_visible()
