@@ -50,10 +50,16 @@ def problems(found: dict[str, list[str]], limit: int = 8) -> str:
     return "\n".join(f"{kind}: {p}" for kind, items in found.items() for p in items[:limit])
 
 
-def assert_fits(page: Any, what: str, settle_ms: int = 150) -> None:
-    """Audit the page as it opens (scrolled to the top: a sticky header covers what scrolls under it) after
-    `settle_ms` for layout (a tap, a resize, charts redrawing); fails naming `what` and every problem."""
+NEXT_FRAME_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def assert_fits(page: Any, what: str, settle_ms: int = 0) -> None:
+    """Audit the page as it opens (scrolled to the top: a sticky header covers what scrolls under it) once a
+    frame has been laid out and painted after the last tap or resize (the pages render synchronously, resize
+    observers included), plus `settle_ms` for what redraws later (charts); fails naming `what` and every problem."""
     page.evaluate("() => window.scrollTo(0, 0)")
-    page.wait_for_timeout(settle_ms)
+    page.evaluate(NEXT_FRAME_JS)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
     found = audit(page)
     assert not any(found.values()), f"{what}:\n{problems(found)}"
