@@ -142,8 +142,12 @@ def test_live_advice_is_physical_and_the_kiosk_shows_minutes(normal: Product, su
     # Same moment of the same day, both worlds just past their warm-up (before the unattended queues decide it).
     first_normal = normal.first_live
     first_sub = subsidy_first
-    assert first_sub["suggested_open"] > first_normal["suggested_open"], (
-        first_sub["explanation"]["lambda_per_hour"], first_normal["explanation"]["lambda_per_hour"])
+    cap = mall.checkout.effective_max_open
+    # more counters, unless a slow machine let the normal day's unattended queue push it to the mall's cap
+    # already (then the subsidy day must be there too); the demand itself must be clearly higher either way
+    more = first_sub["suggested_open"] > first_normal["suggested_open"] or first_sub["suggested_open"] == cap
+    assert more, (first_sub["suggested_open"], first_normal["suggested_open"],
+                  first_sub["explanation"]["lambda_per_hour"], first_normal["explanation"]["lambda_per_hour"])
     assert first_sub["explanation"]["lambda_per_hour"]["0"] > 1.3 * first_normal["explanation"]["lambda_per_hour"]["0"]
 
 
