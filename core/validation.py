@@ -22,20 +22,24 @@ def field_path(loc: tuple[Any, ...]) -> str:
 def first_error(exc: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first error, without pydantic's 'Value error, ' noise."""
     err = exc.errors()[0]
-    return field_path(tuple(err["loc"])), err["msg"].removeprefix("Value error, ")
+    loc = tuple(x for x in err["loc"] if not str(x).startswith("function-"))  # pydantic's wrapper-validator steps
+    return field_path(loc), err["msg"].removeprefix("Value error, ")
 
 
-CROSS_REF = re.compile(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)*")  # a model validator's own path: "zones[3].floor: ..."
+# a model validator's own path at the head of its message: "zones[3].floor: ...", "products[1].specs.hdmi-2: ..."
+CROSS_REF = re.compile(r"[A-Za-z_][\w-]*(\[[\w-]+\])*(\.[\w-]+(\[[\w-]+\])*)*")
 
 
 def describe(exc: ValidationError, source: str) -> tuple[str, str | None]:
     """("source: field: problem (and N more)", field path or None for the whole document) of a failed
     validation, so every config file and CLI names the field the same way.  An error raised by a model-level
-    validator has no location of its own; when its message starts with a field path, that path is the field."""
+    validator names the field at the head of its message, relative to the model it checks (the document, or a
+    nested model such as one zone's content): that path is the field, below the model's own location."""
     loc, msg = first_error(exc)
     head = msg.split(": ", 1)[0]
-    if not loc and ": " in msg and CROSS_REF.fullmatch(head):
-        loc, msg = msg.split(": ", 1)
+    if ": " in msg and CROSS_REF.fullmatch(head):
+        msg = msg.split(": ", 1)[1]
+        loc = f"{loc}.{head}" if loc else head
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     return f"{source}: {loc or '(top level)'}: {msg}{more}", loc or None
 

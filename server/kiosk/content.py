@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.mall.loader import MallConfigError
 from core.mall.schema import ID_PATTERN, Mall
-from core.validation import field_path
+from core.validation import describe
 
 DEFAULT_CONTENT_DIR = Path(__file__).with_name("content")
 SHAPES = ("tv", "speaker", "phone", "watch", "tablet", "laptop", "desktop", "console", "camera", "headphones",
@@ -169,16 +169,7 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        loc = field_path(tuple(x for x in err["loc"] if not str(x).startswith("function-"))) or "(top level)"
-        if loc == "(top level)" and ": " in msg and " " not in msg.split(": ", 1)[0]:
-            loc, msg = msg.split(": ", 1)
-        elif ": " in msg and msg.split(": ", 1)[0].startswith(("products[", "promotions[", "categories[")):
-            sub, msg = msg.split(": ", 1)
-            loc = sub if loc == "(top level)" else f"{loc}.{sub}"
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise ContentError(f"{path}: {loc}: {msg}{more}") from None
+        raise ContentError(describe(exc, str(path))[0]) from None
 
 
 def _read(path: Path) -> Any:
