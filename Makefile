@@ -15,8 +15,11 @@ APT_STAMP := var/.apt-installed
 run: bootstrap
 	$(PY) -m server.demo
 
+# Two parts: most tests on two workers (each with its own Redis), then the tests about time or load alone
+# (tests/conftest.py SERIAL). Exit code 5 is "none of the selected tests in this part" (PYTEST_ARGS naming one file).
 test: bootstrap system-deps
-	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -q -p no:cacheprovider -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bootstrap: $(PIP_STAMP) $(NPM_STAMP)
 

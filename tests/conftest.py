@@ -23,6 +23,19 @@ PETS = SHARED / "data" / "PETS09-S2L1"
 TEST_SECRET = "test-secret-key-not-used-anywhere-else"
 
 
+# Tests whose assertions are about time or load (latency, gaps, counts in a cut-off minute, a live forecast,
+# a measured detector cost): `make test` runs them alone after the parallel part (pytest -n 2 -m "not serial").
+SERIAL = ("tests/reliability/test_live_load.py", "tests/reliability/test_faults.py", "tests/reliability/test_write_once.py",
+          "tests/reliability/test_slow_clients.py", "tests/staffing/test_live_demo.py", "tests/live/test_rooms.py",
+          "tests/camera/test_run.py", "tests/camera/test_capture.py", "tests/camera/test_stride.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(str(item.path).endswith(m) for m in SERIAL):
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real server for the test session on a free port (nothing on disk)."""
