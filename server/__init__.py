@@ -92,11 +92,12 @@ def _content_emitter(r: redis.Redis, keys: Keys, notify: Notifier) -> Callable[[
 def create_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> Flask:
     """Build one web process. Servers pass `background=True` to start the publisher, watcher and staffing threads;
     the `flask` CLI builds the app without them."""
-    from server import cli
+    from server import cli, health, jsonbody
     from server.api_doc.document import create_blueprint as openapi_bp
     from server.assist.api import create_blueprint as assist_bp
     from server.auth.views import create_blueprint as auth_bp
     from server.checkout.api import create_blueprint as checkout_bp
+    from server.errors import register_error_handlers
     from server.ingest.api import create_blueprint as ingest_bp
     from server.kiosk.api import create_blueprint as kiosk_bp
     from server.kiosk.enrol_api import create_blueprint as kiosk_enrol_bp
@@ -108,37 +109,6 @@ def create_app(settings: Settings | None = None, mall: Mall | None = None, backg
 
     settings = settings or Settings()
     mall = mall or load_mall(settings.mall_file)
-    app = _flask_app(settings)
-    svc = build_services(settings, mall)
-    app.extensions["services"] = svc  # for tests; features and the CLI get `svc` passed in
-
-    socketio.init_app(  # the message queue on a bounded blocking pool (server/redis_client.py SocketIOQueue)
-        app, async_mode=settings.async_mode, manage_session=True,
-        client_manager=SocketIOQueue(settings.redis_url, svc.keys.socketio_channel) if settings.message_queue else None,
-    )
-    register_socket_events(socketio, svc)
-    _common(app, svc)
-    app.register_blueprint(openapi_bp(svc))
-    for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, checkout_bp, manager_bp, kiosk_bp, kiosk_enrol_bp, assist_bp):
-        app.register_blueprint(make(svc))
-    cli.register(app, svc)
-
-    if background:
-        svc.start_background()
-    logging.getLogger(__name__).info("web app ready: %d zones, %d cameras", len(mall.zones), len(mall.cameras))
-    return app
-
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-}
-
-
-def _flask_app(settings: Settings) -> Flask:
-    """A Flask app configured from settings (limits, cookies); shared by the full server and the ingest process."""
     app = Flask(__name__, static_folder=str(ROOT / "kiosk_static"), static_url_path="/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -151,23 +121,41 @@ def _flask_app(settings: Settings) -> Flask:
         SESSION_COOKIE_NAME="mall_session",
         JSON_SORT_KEYS=False,
     )
-    return app
+    svc = build_services(settings, mall)
+    app.extensions["services"] = svc  # for tests; features and the CLI get `svc` passed in
 
-
-def _common(app: Flask, svc: Services) -> None:
-    """What every process answers with: JSON errors, the nested-JSON guard, health and security headers."""
-    from server import health, jsonbody
-    from server.errors import register_error_handlers
-
+    socketio.init_app(  # the message queue on a bounded blocking pool (server/redis_client.py SocketIOQueue)
+        app, async_mode=settings.async_mode, manage_session=True,
+        client_manager=SocketIOQueue(settings.redis_url, svc.keys.socketio_channel) if settings.message_queue else None,
+    )
+    register_socket_events(socketio, svc)
     register_error_handlers(app)
     jsonbody.register(app)  # deeply nested JSON bodies are a 400 on every route
     app.register_blueprint(health.create_blueprint(svc))
+    app.register_blueprint(openapi_bp(svc))
+    for make in (auth_bp, ingest_bp, pages_bp, staffing_bp, checkout_bp, manager_bp, kiosk_bp, kiosk_enrol_bp, assist_bp):
+        app.register_blueprint(make(svc))
+    cli.register(app, svc)
 
     @app.after_request
     def _security_headers(resp):  # type: ignore[no-untyped-def]
         for name, value in SECURITY_HEADERS.items():
             resp.headers.setdefault(name, value)
         return resp
+
+    if background:
+        svc.start_background()
+    logging.getLogger(__name__).info("web app ready: %d zones, %d cameras", len(mall.zones), len(mall.cameras))
+    return app
+
+
+# every answer of every process: the web processes' after_request and the camera-only process set them
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+}
 
 
 def create_ingest_app(settings: Settings | None = None, mall: Mall | None = None, background: bool = False) -> WSGIApp:

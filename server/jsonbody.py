@@ -34,9 +34,15 @@ def nesting_depth_exceeds(data: bytes, limit: int = MAX_DEPTH) -> bool:
     return bool(rest)
 
 
+def check_depth(data: bytes) -> None:
+    """A 400 naming the body when it nests too deeply; every JSON body passes here once, before it is parsed."""
+    if nesting_depth_exceeds(data):
+        raise ApiError(400, "too_deep", f"the JSON body nests deeper than {MAX_DEPTH} levels (or its brackets do not pair up)",
+                       "body")
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def _json_depth() -> None:
-        if request.is_json and request.content_length != 0 and nesting_depth_exceeds(request.get_data(cache=True)):
-            raise ApiError(400, "too_deep", f"the JSON body nests deeper than {MAX_DEPTH} levels (or its brackets do not pair up)",
-                           "body")
+        if request.is_json and request.content_length != 0:
+            check_depth(request.get_data(cache=True))

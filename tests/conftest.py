@@ -61,16 +61,19 @@ def server_env(redis_url: str, port: int, prefix: str = "t:", **extra: str) -> d
 
 
 class ServerProcess:
-    """`python -m server` in its own process, reached over the network like a real client would."""
+    """`python -m server` (or another server module) in its own process, reached over the network like a real
+    client would."""
 
-    def __init__(self, redis_url: str, prefix: str = "t:", port: int | None = None, **extra: str) -> None:
+    def __init__(self, redis_url: str, prefix: str = "t:", port: int | None = None, module: str = "server",
+                 **extra: str) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = server_env(redis_url, self.port, prefix, **extra)
+        self.module = module
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServerProcess:
-        self.proc = subprocess.Popen([sys.executable, "-m", "server"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", self.module], cwd=ROOT, env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -93,37 +96,10 @@ class ServerProcess:
                 self.proc.wait(10)
 
 
-class IngestProcess:
-    """`python -m server.ingest` (the camera-only process, granian) in its own process, on a free port."""
-
-    def __init__(self, redis_url: str, prefix: str = "t:", **extra: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = server_env(redis_url, free_port(), prefix, INGEST_PORT=str(self.port), **extra)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> IngestProcess:
-        self.proc = subprocess.Popen([sys.executable, "-m", "server.ingest"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("ingest process exited: " + (self.proc.stderr.read().decode() if self.proc.stderr else ""))
-            try:
-                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("ingest process did not become healthy")
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+def ingest_process(redis_url: str, prefix: str = "t:", **extra: str) -> ServerProcess:
+    """`python -m server.ingest` (the camera-only process, granian) on a free port, not yet started."""
+    port = free_port()
+    return ServerProcess(redis_url, prefix, port, module="server.ingest", INGEST_PORT=str(port), **extra)
 
 
 @pytest.fixture(scope="session")

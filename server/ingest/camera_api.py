@@ -20,7 +20,6 @@ from core.wire import Batch, BatchResult, Heartbeat, error_location
 from server.errors import ApiError
 from server.ingest.models import CameraConfig
 from server.ingest.tokens import digest
-from server.jsonbody import MAX_DEPTH, nesting_depth_exceeds
 from server.services import Services
 from server.settings import Settings
 from server.store.counts import Plausibility
@@ -32,12 +31,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse_json(model: type[M], is_json: bool, data: bytes) -> M:
-    """Parse and validate a JSON object body, naming the first bad field (as text and as data)."""
+    """Parse and validate a JSON object body, naming the first bad field (as text and as data). Its nesting
+    depth was checked on the way in (`server.jsonbody.check_depth`, in each process's request handling)."""
     if not is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as application/json", "Content-Type")
-    if nesting_depth_exceeds(data):
-        raise ApiError(400, "too_deep", f"the JSON body nests deeper than {MAX_DEPTH} levels (or its brackets do not pair up)",
-                       "body")
     try:
         value = json.loads(data)
     except ValueError:

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from prometheus_client import generate_latest
@@ -22,16 +23,13 @@ from redis.exceptions import RedisError
 from server.errors import ApiError, error_body
 from server.health import metrics_allowed, readiness
 from server.ingest.camera_api import CameraApi
+from server.jsonbody import check_depth
 
 log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CAMERA_PATH = re.compile(r"^/api/v1/cameras/([^/]{1,200})/(events|heartbeat|config)$")
 METHODS = {"events": "POST", "heartbeat": "POST", "config": "GET"}
-STATUS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 403: "403 Forbidden", 404: "404 Not Found",
-          405: "405 Method Not Allowed", 411: "411 Length Required", 413: "413 Payload Too Large",
-          415: "415 Unsupported Media Type", 422: "422 Unprocessable Entity", 429: "429 Too Many Requests",
-          500: "500 Internal Server Error", 503: "503 Service Unavailable"}
 
 
 def _is_json(environ: dict[str, Any]) -> bool:
@@ -47,7 +45,7 @@ def camera_wsgi(cameras: CameraApi, max_body_bytes: int, security_headers: dict[
     def reply(start_response: Callable[..., Any], status: int, body: bytes, content_type: str = "application/json",
               extra: list[tuple[str, str]] | None = None) -> list[bytes]:
         headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *common, *(extra or [])]
-        start_response(STATUS.get(status, f"{status} Error"), headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
     def error(start_response: Callable[..., Any], status: int, name: str, detail: str, field: str | None = None,
@@ -62,7 +60,10 @@ def camera_wsgi(cameras: CameraApi, max_body_bytes: int, security_headers: dict[
             raise ApiError(400, "bad_request", "Content-Length is not a number", "Content-Length") from None
         if length > max_body_bytes:
             raise ApiError(413, "request_entity_too_large", f"the body is larger than {max_body_bytes} bytes", "body")
-        return environ["wsgi.input"].read(length) if length > 0 else b""
+        data = environ["wsgi.input"].read(length) if length > 0 else b""
+        if data and _is_json(environ):
+            check_depth(data)  # as the web processes' before_request does, before anything else reads it
+        return data
 
     def camera_route(environ: dict[str, Any], camera_id: str, what: str) -> BaseModel | dict[str, Any]:
         auth = environ.get("HTTP_AUTHORIZATION")

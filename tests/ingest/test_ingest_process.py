@@ -12,7 +12,7 @@ import requests
 
 from server.ingest.tokens import CameraTokens
 from server.store.keys import Keys
-from tests.conftest import IngestProcess, ServerProcess
+from tests.conftest import ServerProcess, ingest_process
 from tests.helpers import auth, ev
 from tests.live.test_rooms import kiosk_client, wait_for
 
@@ -21,10 +21,10 @@ PREFIX = "ingestproc:"
 
 
 @pytest.fixture(scope="module")
-def pair(redis_url: str) -> Iterator[tuple[ServerProcess, IngestProcess]]:
+def pair(redis_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     redis.Redis.from_url(redis_url).delete(*(redis.Redis.from_url(redis_url).keys(PREFIX + "*") or ["-"]))
     web = ServerProcess(redis_url, prefix=PREFIX, STAFFING_ENGINE="0").start()
-    ingest = IngestProcess(redis_url, PREFIX).start()
+    ingest = ingest_process(redis_url, PREFIX).start()
     yield web, ingest
     ingest.kill()
     web.kill()

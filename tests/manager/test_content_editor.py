@@ -5,7 +5,6 @@ effect on an open kiosk (a real Socket.IO client of a real server process) at it
 from __future__ import annotations
 
 import queue
-import shutil
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ import socketio
 import yaml
 
 from core.mall.loader import load_mall
-from server.kiosk.content import DEFAULT_CONTENT_DIR
 from server.manager.content_edit import active_at
 from tests.conftest import ServerProcess, make_user
 from tests.helpers import enrol_kiosk
@@ -28,14 +26,6 @@ MALL = load_mall(None)
 TZ = ZoneInfo(MALL.mall.timezone)
 ZONE = "fridges"
 NEW_TAGLINE = {"zh": "冬季冰箱节", "en": "Winter fridge festival"}
-
-
-@pytest.fixture
-def content_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, root)
-    monkeypatch.setenv("KIOSK_CONTENT_DIR", str(root))
-    return root
 
 
 @pytest.fixture

@@ -4,23 +4,11 @@ temporary file and found it gone raised, a 500 on preview, publish and schedules
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from server.kiosk.content import DEFAULT_CONTENT_DIR
 from tests.conftest import make_user
 
 ZONE = "fridges"
-
-
-@pytest.fixture
-def content_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, root)
-    monkeypatch.setenv("KIOSK_CONTENT_DIR", str(root))
-    return root
 
 
 def test_a_publish_in_flight_does_not_break_validation(make_app, content_root: Path, r) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from core.mall.loader import load_mall
 from server.kiosk.enrol import HEADER
-from tests.browser import chromium, console_errors
+from tests.browser import chromium, console_errors, submit_login
 from tests.conftest import ServerProcess
 from tests.helpers import enrol_kiosk
 from tests.manager.helpers import SHOTS, Camera, seed_demand, session, user, wait_for
@@ -26,11 +26,7 @@ VIEW = {"width": 1920, "height": 1080}
 def _login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base + "/manager")
     assert "/login" in page.url  # anonymous users are sent to login
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/manager")
-    page.wait_for_selector("#conn.online")
+    submit_login(page, username, password)
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ import requests
 from server.ingest.tokens import ApiTokens, CameraTokens
 from server.kiosk.content import DEFAULT_CONTENT_DIR
 from server.store.keys import Keys
-from tests.conftest import IngestProcess, ServerProcess, login, make_user
+from tests.conftest import ServerProcess, ingest_process, login, make_user
 from tests.helpers import enrol_kiosk, wait_for
 
 PREFIX = "fz:"
@@ -164,7 +164,7 @@ def test_the_camera_only_process_answers_as_the_document_says(fuzz_server: Serve
                                                              tmp_path: Path) -> None:
     """The camera routes of the same document, fuzzed against `python -m server.ingest` (its own WSGI function,
     not the blueprint): no 5xx and every answer as documented."""
-    ingest = IngestProcess(redis_url, PREFIX, LOG_LEVEL="ERROR").start()
+    ingest = ingest_process(redis_url, PREFIX, LOG_LEVEL="ERROR").start()
     try:
         cam = CameraTokens(r, Keys(PREFIX)).issue(CAM)
         cfg = f"""
